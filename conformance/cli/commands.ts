@@ -1,0 +1,115 @@
+/**
+ * The registry of `syncproof` subcommands. Each command lives beside the part of the tree it
+ * belongs to and exports `run(args)`, resolving to an exit code (see {@link ExitCode}).
+ */
+
+/** A command module. */
+export interface CommandModule {
+  run(args: string[]): Promise<number>;
+}
+
+/** One registered subcommand. */
+export interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  /** Full help text printed by `syncproof <name> --help`. */
+  readonly help: string;
+  readonly load: () => Promise<CommandModule>;
+}
+
+/** Used for subcommands whose issue has not landed yet: says so and exits 3, never pretends. */
+function notYet(name: string, issue: string): () => Promise<CommandModule> {
+  return async () => ({
+    run: async () => {
+      process.stderr.write(`syncproof ${name}: not implemented yet (tracked in ${issue}); nothing was checked\n`);
+      return 3;
+    },
+  });
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'run',
+    summary: 'run the conformance suite (embedded reference server, or --target <profile.yaml>)',
+    help: `usage: syncproof run [--target <profile.yaml>] [--only <id-glob>] [--seed <n>] [--out <dir>] [--fail-on must|should]
+
+Runs every requirement-tagged check. Without --target it starts the embedded reference server
+(SQLite, dev token issuer) and checks it. Writes results.json and the reports to --out (default reports/).`,
+    load: notYet('run', 'the conformance issue'),
+  },
+  {
+    name: 'serve',
+    summary: 'start the reference server',
+    help: `usage: syncproof serve [--port <n>] [--db <sqlite-file|:memory:|postgres-url>] [--nats <url>] [--dev-issuer] [--defect <name>]
+
+Starts the reference sync server. Logs one line with what it uses; SIGTERM drains and exits 0.`,
+    load: notYet('serve', 'the reference server issue'),
+  },
+  {
+    name: 'simulate',
+    summary: 'run a deterministic swarm of offline clients and check the history',
+    help: `usage: syncproof simulate [--seed <n>] [--clients <n>] [--hours <n>] [--mutations <n>] [--faults all|none|<list>] [--target <profile.yaml>] [--out <dir>]
+
+Runs seeded offline clients under faults against the reference core (or a target) and checks every
+invariant. A failure writes a repro file and prints 'reproduce with: syncproof replay <file>'.`,
+    load: notYet('simulate', 'the simulator issue'),
+  },
+  {
+    name: 'replay',
+    summary: 'replay a simulation repro file',
+    help: `usage: syncproof replay <repro.json>
+
+Re-runs the exact scenario recorded in a repro file and reports the same verdicts.`,
+    load: notYet('replay', 'the simulator issue'),
+  },
+  {
+    name: 'trace',
+    summary: 'check the traceability matrix against the tests\' declarations',
+    help: `usage: syncproof trace check [--fix]
+
+Fails (exit 1) when a MUST has neither a test nor a not-tested reason, a test cites an unknown ID,
+or the matrix's Tests column disagrees with the tests' declarations. --fix rewrites that column.`,
+    load: notYet('trace', 'the traceability issue'),
+  },
+  {
+    name: 'report',
+    summary: 'render traceability reports from a results directory',
+    help: `usage: syncproof report <results-dir> [--signing-key <file>]
+
+Writes traceability.md, traceability.html, junit.xml, ctrf.json and a signed evidence manifest.`,
+    load: notYet('report', 'the traceability issue'),
+  },
+  {
+    name: 'verify',
+    summary: 'verify a signed evidence bundle offline',
+    help: `usage: syncproof verify <dir> [--public-key <file>]
+
+Re-hashes every file of a report bundle and checks the DSSE signature of its manifest.`,
+    load: notYet('verify', 'the traceability issue'),
+  },
+  {
+    name: 'lint',
+    summary: 'lint a module\'s OpenAPI contract against the offline-capable-module rules',
+    help: `usage: syncproof lint <openapi-file>
+
+Reports write operations without Idempotency-Key or clientMutationId, missing 409/412/422/428
+problem responses, versioned resources without ETag, and tenant taken from the body. Exit 1 on any error.`,
+    load: async () => import('../../contracts/lint/lint-command.js'),
+  },
+  {
+    name: 'mock',
+    summary: 'serve a Prism mock of the sync contract for client teams',
+    help: `usage: syncproof mock [--port <n>]
+
+Starts a Prism mock server from contracts/openapi.`,
+    load: notYet('mock', 'the conformance issue'),
+  },
+  {
+    name: 'init',
+    summary: 'write a commented starter target profile',
+    help: `usage: syncproof init [<file>]
+
+Writes a target profile to fill in for your own server (default syncproof.target.yaml).`,
+    load: notYet('init', 'the conformance issue'),
+  },
+];

@@ -1,0 +1,105 @@
+/**
+ * Verifies bearer tokens (TR §1.1): a JWT signed with EdDSA or ES256 by a key of the configured
+ * JWKS, with the expected issuer and audience, not expired. Any failure is a 401 `unauthorized`
+ * problem whose detail says why without echoing the token. A valid token whose `tenant_id` claim has
+ * a bad syntax is a 403 `invalid-tenant-id` (TR §1.3).
+ */
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { ProblemError } from '../http/problem.js';
+import { isValidTenantId } from './tenant-id.js';
+import { isRole, type Principal, type Role } from './principal.js';
+
+/** Signature algorithms accepted (TR §1). `none` and HMAC are never accepted. */
+export const ACCEPTED_ALGORITHMS = ['EdDSA', 'ES256'] as const;
+
+/** Default audience of reference tokens. */
+export const DEFAULT_AUDIENCE = 'syncproof-clinic';
+
+/** Where the verification keys come from. */
+export type JwksSource =
+  | { readonly kind: 'local'; readonly jwks: JSONWebKeySet }
+  | { readonly kind: 'remote'; readonly url: string | URL };
+
+/** Options of {@link createTokenVerifier}. */
+export interface TokenVerifierOptions {
+  readonly jwks: JwksSource;
+  /** Expected `iss`. */
+  readonly issuer: string;
+  /** Expected `aud` (default `syncproof-clinic`). */
+  readonly audience?: string;
+  /** Allowed clock skew in seconds (default 5). */
+  readonly clockToleranceSeconds?: number;
+  /** Clock for `exp`/`nbf` checks; defaults to the wall clock. */
+  readonly now?: () => Date;
+}
+
+/** Turns an `Authorization` header into a {@link Principal} or throws a {@link ProblemError}. */
+export interface TokenVerifier {
+  verify(authorization: string | undefined): Promise<Principal>;
+}
+
+const BEARER = /^Bearer[ \t]+([A-Za-z0-9_.~+/-]+=*)[ \t]*$/i;
+
+function unauthorized(detail: string): ProblemError {
+  return ProblemError.of('unauthorized', detail, {}, { 'www-authenticate': 'Bearer realm="syncproof"' });
+}
+
+function reason(err: unknown): string {
+  if (err instanceof errors.JWTExpired) return 'token expired';
+  if (err instanceof errors.JWTClaimValidationFailed) return `token claim '${err.claim}' is not acceptable`;
+  if (err instanceof errors.JWKSNoMatchingKey) return 'token signed by an unknown key';
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'token signature does not verify';
+  if (err instanceof errors.JOSEAlgNotAllowed) return 'token algorithm not allowed';
+  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return 'issuer key set unavailable';
+  if (err instanceof errors.JWTInvalid || err instanceof errors.JWSInvalid) return 'token is not a valid JWT';
+  if (err instanceof errors.JOSEError) return 'token rejected';
+  return 'token rejected';
+}
+
+function principalFrom(payload: JWTPayload): Principal {
+  const sub = payload.sub;
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) {
+    throw unauthorized("token claim 'sub' missing or invalid");
+  }
+  const tenant = payload['tenant_id'];
+  if (tenant === undefined) throw unauthorized("token claim 'tenant_id' missing");
+  if (!isValidTenantId(tenant)) {
+    throw ProblemError.of('invalid-tenant-id', "token claim 'tenant_id' is not a valid tenant id", { claim: 'tenant_id' });
+  }
+  const rawRoles = payload['roles'];
+  if (!Array.isArray(rawRoles)) throw unauthorized("token claim 'roles' missing or not an array");
+  // Unknown roles are ignored rather than refused: an issuer may carry roles of other modules.
+  const roles: Role[] = rawRoles.filter(isRole);
+  return { tenantId: tenant, actorId: sub, roles };
+}
+
+/** Creates a verifier over a local key set or a remote JWKS URL. */
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const keySet =
+    options.jwks.kind === 'local'
+      ? createLocalJWKSet(options.jwks.jwks)
+      : createRemoteJWKSet(new URL(options.jwks.url), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
+  const audience = options.audience ?? DEFAULT_AUDIENCE;
+  const tolerance = options.clockToleranceSeconds ?? 5;
+  return {
+    async verify(authorization) {
+      if (authorization === undefined || authorization === '') throw unauthorized('missing bearer token');
+      const match = BEARER.exec(authorization);
+      if (!match?.[1]) throw unauthorized('authorization header is not a bearer token');
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(match[1], keySet, {
+          algorithms: [...ACCEPTED_ALGORITHMS],
+          issuer: options.issuer,
+          audience,
+          clockTolerance: tolerance,
+          requiredClaims: ['exp', 'sub'],
+          ...(options.now ? { currentDate: options.now() } : {}),
+        }));
+      } catch (err) {
+        throw unauthorized(reason(err));
+      }
+      return principalFrom(payload);
+    },
+  };
+}
