@@ -65,27 +65,33 @@ Re-runs the exact scenario recorded in a repro file and reports the same verdict
   {
     name: 'trace',
     summary: 'check the traceability matrix against the tests\' declarations',
-    help: `usage: syncproof trace check [--fix]
+    help: `usage: syncproof trace check [--fix] [--matrix <file>] [--declarations <file.json>] [--root <dir>]
 
-Fails (exit 1) when a MUST has neither a test nor a not-tested reason, a test cites an unknown ID,
-or the matrix's Tests column disagrees with the tests' declarations. --fix rewrites that column.`,
-    load: notYet('trace', 'the traceability issue'),
+Fails (exit 1, one problem a line) when a MUST has neither a test nor a not-tested reason, a test
+cites an unknown ID, or the matrix's Tests column disagrees with the tests' declarations.
+--fix rewrites only that generated column.`,
+    load: async () => import('../../traceability/cli/trace-command.js'),
   },
   {
     name: 'report',
     summary: 'render traceability reports from a results directory',
-    help: `usage: syncproof report <results-dir> [--signing-key <file>]
+    help: `usage: syncproof report <results-dir> [--out <dir>] [--signing-key <pem>] [--profile <file>] [--matrix <file>]
 
-Writes traceability.md, traceability.html, junit.xml, ctrf.json and a signed evidence manifest.`,
-    load: notYet('report', 'the traceability issue'),
+Writes traceability.md, traceability.html, junit.xml, ctrf.json, results.json and a signed evidence
+manifest (evidence.dsse.json). The key comes from --signing-key or SYNCPROOF_SIGNING_KEY; without one a
+one-time key is generated and its public key and fingerprint are printed and stored beside the report.
+SOURCE_DATE_EPOCH fixes the timestamp.`,
+    load: async () => import('../../traceability/cli/report-command.js'),
   },
   {
     name: 'verify',
     summary: 'verify a signed evidence bundle offline',
-    help: `usage: syncproof verify <dir> [--public-key <file>]
+    help: `usage: syncproof verify <dir> [--public-key <pem>] [--source <repo-root>]
 
-Re-hashes every file of a report bundle and checks the DSSE signature of its manifest.`,
-    load: notYet('verify', 'the traceability issue'),
+Re-hashes every file of a report bundle offline and checks the DSSE signature of its manifest. Any
+changed, missing or added file, or a bad signature, is exit 1 naming it. --source also re-hashes
+specs/ and contracts/ of a checkout against the manifest.`,
+    load: async () => import('../../traceability/cli/verify-command.js'),
   },
   {
     name: 'lint',
