@@ -7,7 +7,7 @@
 import { REQUIREMENT_VERDICTS, type LinkedTest, type RequirementStatus } from '../join/join-traceability.js';
 import type { EvidenceItem } from '../results/results-format.js';
 import { countTests } from '../results/results-format.js';
-import { ranCount, TEST_VERDICT_LABEL, VERDICT_LABEL, type ReportModel } from './report-model.js';
+import { HTML_TEST_VERDICT_LABEL as TEST_VERDICT_LABEL, HTML_VERDICT_LABEL as VERDICT_LABEL, ranCount, type ReportModel } from './report-model.js';
 
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function esc(text: string): string {

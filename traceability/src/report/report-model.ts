@@ -34,6 +34,27 @@ export const TEST_VERDICT_LABEL: Record<TestVerdict | 'not run', string> = {
   'not run': '⏸️ not run',
 };
 
+/**
+ * Labels for the HTML report. Text symbols every system font carries (✓ ✗ ? ‖ – »), because the
+ * report must read the same on an auditor's offline machine, where colour emoji may be missing.
+ */
+export const HTML_VERDICT_LABEL: Record<RequirementVerdict, string> = {
+  verified: '✓ verified',
+  failed: '✗ failed',
+  unknown: '? unknown',
+  'not run': '‖ not run',
+  'not tested': '– not tested',
+};
+
+/** Labels of test verdicts in the HTML report. */
+export const HTML_TEST_VERDICT_LABEL: Record<TestVerdict | 'not run', string> = {
+  pass: '✓ pass',
+  fail: '✗ fail',
+  unknown: '? unknown',
+  skipped: '» skipped',
+  'not run': '‖ not run',
+};
+
 /** How many of a requirement's linked tests ran (and so could decide) in this run: `ran/linked`. */
 export function ranCount(tests: readonly { verdict: TestVerdict | 'not run' }[]): string {
   return `${tests.filter((t) => t.verdict !== 'not run' && t.verdict !== 'skipped').length}/${tests.length}`;
