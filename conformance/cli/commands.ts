@@ -31,11 +31,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'run',
     summary: 'run the conformance suite (embedded reference server, or --target <profile.yaml>)',
-    help: `usage: syncproof run [--target <profile.yaml>] [--only <id-glob>] [--seed <n>] [--out <dir>] [--fail-on must|should]
+    help: `usage: syncproof run [--target <profile.yaml>] [--only <id-glob>] [--seed <n>] [--out <dir>] [--fail-on must|should] [--no-prism] [--no-report]
 
 Runs every requirement-tagged check. Without --target it starts the embedded reference server
-(SQLite, dev token issuer) and checks it. Writes results.json and the reports to --out (default reports/).`,
-    load: notYet('run', 'the conformance issue'),
+(SQLite, dev token issuer) and checks it; NATS comes from NATS_URL or a local nats-server binary
+started on a free port (otherwise event checks are unknown). With --target it checks that server.
+Responses pass through a Prism validation proxy unless --no-prism. Writes results.json and the
+signed reports to --out (default reports/) unless --no-report.`,
+    load: async () => import('./commands/run-command.js'),
   },
   {
     name: 'serve',
@@ -107,15 +110,15 @@ problem responses, versioned resources without ETag, and tenant taken from the b
     summary: 'serve a Prism mock of the sync contract for client teams',
     help: `usage: syncproof mock [--port <n>]
 
-Starts a Prism mock server from contracts/openapi.`,
-    load: notYet('mock', 'the conformance issue'),
+Starts a Prism mock server of the sync contract (default port 4010) for client teams.`,
+    load: async () => import('./commands/mock-command.js'),
   },
   {
     name: 'init',
     summary: 'write a commented starter target profile',
-    help: `usage: syncproof init [<file>]
+    help: `usage: syncproof init [<file>] [--force]
 
-Writes a target profile to fill in for your own server (default syncproof.target.yaml).`,
-    load: notYet('init', 'the conformance issue'),
+Writes a commented starter target profile to fill in for your own server (default syncproof.target.yaml).`,
+    load: async () => import('./commands/init-command.js'),
   },
 ];

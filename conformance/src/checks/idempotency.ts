@@ -1,0 +1,241 @@
+/**
+ * Idempotency family (TR §3, §5.1–§5.2): duplicates of every decided outcome replay, keys reused
+ * with another payload are refused without leaking, REST keys behave per the IETF draft, the scope
+ * is (tenant, clientMutationId), and expiry never re-applies.
+ */
+import { randomUUID } from 'node:crypto';
+import { NotApplicableError, InconclusiveError } from '../failures.js';
+import type { CheckDefinitions } from '../harness/run-check-body.js';
+import { canonical, expectProblem, expectStatus, fail, problemName } from '../harness/assertions.js';
+import type { TargetResponse } from '../target/target.js';
+import {
+  collectionOf,
+  createAggregate,
+  differingFields,
+  expectOutcomeStatus,
+  expectReplayOf,
+  mustRead,
+  provokeConflict,
+  readResource,
+  sleep,
+} from './support.js';
+
+/** The idempotency checks. */
+export const idempotencyChecks: CheckDefinitions = {
+  'idem.sync-duplicate-applied-replays': {
+    title: 'a duplicate push of an applied mutation replays the recorded outcome and applies nothing',
+    async run(h) {
+      const agg = h.aggregate('reject-stale');
+      const client = h.actor('tenantA').client();
+      const created = await createAggregate(h, client, agg);
+      const replay = await client.pushOne(created.mutation);
+      expectReplayOf(created.outcome, replay);
+      // Exactly once: the aggregate is still at the version of the first application.
+      if (agg.collection) {
+        const r = await mustRead(h.actor('tenantA'), agg, created.ref.id);
+        if (r.version !== created.version) fail('CONF_E_APPLIED_TWICE', 'OFS-IDEM-013', 'version after a duplicate push', created.version, r.version);
+      }
+      // A third delivery inside a larger batch is still a replay.
+      const next = client.mutation({ aggregate: created.ref, op: 'update', baseVersion: created.version, payload: h.payload(agg, 'update') });
+      const [again, applied] = await client.pushOk([created.mutation, next]);
+      expectReplayOf(created.outcome, again!);
+      expectOutcomeStatus(applied!, 'applied', 'OFS-IDEM-013', 'update after the duplicates');
+      if (applied!.newVersion !== created.version + 1) {
+        fail('CONF_E_APPLIED_TWICE', 'OFS-IDEM-013', 'version after duplicates and one update', created.version + 1, applied!.newVersion);
+      }
+    },
+  },
+
+  'idem.sync-duplicate-rejected-replays': {
+    title: 'a duplicate push of a rejected mutation replays the recorded rejection',
+    async run(h) {
+      const agg = h.aggregate('server-authoritative');
+      const client = h.actor('tenantA').client();
+      const created = await createAggregate(h, client, agg);
+      const quantity = Number((created.payload as { quantity?: unknown }).quantity ?? 0);
+      const m = client.mutation({ aggregate: created.ref, op: 'adjust', baseVersion: created.version, payload: h.payload(agg, 'adjust', { delta: -(quantity + 1000) }) });
+      const first = await client.pushOne(m);
+      expectOutcomeStatus(first, 'rejected', 'OFS-CONF-006', 'adjust below zero');
+      const replay = await client.pushOne(m);
+      expectReplayOf(first, replay);
+    },
+  },
+
+  'idem.sync-duplicate-conflict-replays': {
+    title: 'a duplicate push of a conflicted mutation replays the same conflict and opens no second one',
+    async run(h) {
+      const agg = h.aggregate('reject-stale');
+      const a = h.actor('tenantA');
+      const staleClient = a.client();
+      const { conflict, staleMutation } = await provokeConflict(h, agg, a.client(), staleClient, 'OFS-CONF-001');
+      const again = await staleClient.pushOne(staleMutation);
+      expectReplayOf(conflict, again);
+      const list = await a.get(a.syncPath('conflicts?status=open'));
+      expectStatus(list, 200, 'OFS-CONF-008', 'list open conflicts');
+      const mine = ((list.body as { conflicts?: { clientMutationId?: string }[] }).conflicts ?? []).filter((c) => c.clientMutationId === staleMutation.clientMutationId);
+      if (mine.length !== 1) fail('CONF_E_REPLAY_NOT_IDENTICAL', 'OFS-IDEM-002', 'open conflicts for the retried mutation', 1, mine.length);
+    },
+  },
+
+  'idem.sync-key-reuse-rejected': {
+    title: 'a clientMutationId reused with another payload is rejected as idempotency-key-reuse without the cached outcome',
+    async run(h) {
+      const agg = h.aggregate('reject-stale');
+      const a = h.actor('tenantA');
+      const client = a.client();
+      const created = await createAggregate(h, client, agg);
+      const other = { ...created.mutation, payload: h.payload(agg, 'create') };
+      const o = await client.pushOne(other);
+      if (o.status !== 'rejected' || problemName(o.problem) !== 'idempotency-key-reuse') {
+        fail('CONF_E_KEY_REUSE_ACCEPTED', 'OFS-IDEM-007', 'outcome of a reused clientMutationId with another payload', 'rejected idempotency-key-reuse', o.problem ? `${o.status} ${String(o.problem.type)}` : o.status);
+      }
+      if (o.problem?.status !== 422) fail('CONF_E_PROBLEM_TYPE', 'OFS-IDEM-007', 'idempotency-key-reuse problem status', 422, o.problem?.status);
+      if (o.replayed === true || o.newVersion !== undefined || o.eventId !== undefined || o.etag !== undefined) {
+        fail('CONF_E_CACHED_BODY_LEAKED', 'OFS-IDEM-007', 'reuse answer', 'no part of the cached applied outcome', o);
+      }
+      if (agg.collection) {
+        const r = await mustRead(a, agg, created.ref.id);
+        const changed = differingFields(r.state, created.payload);
+        if (r.version !== created.version || changed.length > 0) {
+          fail('CONF_E_KEY_REUSE_ACCEPTED', 'OFS-IDEM-007', 'aggregate after a refused key reuse', { version: created.version, state: created.payload }, { version: r.version, state: r.state });
+        }
+      }
+    },
+  },
+
+  'idem.rest-replay-returns-original': {
+    title: 'a retried REST write returns the original status and body with Idempotent-Replayed: true',
+    async run(h) {
+      const agg = h.aggregate('reject-stale');
+      const a = h.actor('tenantA');
+      const path = a.restPath(collectionOf(agg));
+      const key = randomUUID();
+      const body = { id: randomUUID(), ...h.payload(agg, 'create') };
+      const first = await a.post(path, body, { 'idempotency-key': key });
+      expectStatus(first, [200, 201], 'OFS-IDEM-003', `POST ${path} with Idempotency-Key`);
+      if ((first.headers['idempotent-replayed'] ?? '').toLowerCase() === 'true') {
+        fail('CONF_E_REPLAY_NOT_IDENTICAL', 'OFS-IDEM-012', 'Idempotent-Replayed of the first request', '(absent)', 'true');
+      }
+      if ((first.body as { id?: unknown } | undefined)?.id !== body.id) fail('CONF_E_SHAPE', 'OFS-IDEM-003', 'id of the created resource', body.id, (first.body as { id?: unknown } | undefined)?.id);
+      const second = await a.post(path, body, { 'idempotency-key': key });
+      expectStatus(second, first.status, 'OFS-IDEM-012', 'replayed POST');
+      if ((second.headers['idempotent-replayed'] ?? '').toLowerCase() !== 'true') {
+        fail('CONF_E_REPLAY_MARKER_MISSING', 'OFS-IDEM-012', 'Idempotent-Replayed header of the retry', 'true', second.headers['idempotent-replayed'] ?? '(absent)');
+      }
+      if (canonical(first.body) !== canonical(second.body)) fail('CONF_E_REPLAY_NOT_IDENTICAL', 'OFS-IDEM-012', 'replayed body', first.body, second.body);
+      const r = await mustRead(a, agg, body.id);
+      if (r.version !== (first.body as { version?: number }).version) fail('CONF_E_APPLIED_TWICE', 'OFS-IDEM-012', 'version after the retried POST', (first.body as { version?: number }).version, r.version);
+    },
+  },
+
+  'idem.rest-key-reuse-422': {
+    title: 'an Idempotency-Key reused with another body is 422 idempotency-key-reuse and leaks nothing',
+    async run(h) {
+      const agg = h.aggregate('reject-stale');
+      const a = h.actor('tenantA');
+      const path = a.restPath(collectionOf(agg));
+      const key = randomUUID();
+      const body1 = { id: randomUUID(), ...h.payload(agg, 'create') };
+      const first = await a.post(path, body1, { 'idempotency-key': key });
+      expectStatus(first, [200, 201], 'OFS-IDEM-003', `POST ${path}`);
+      const body2 = { id: randomUUID(), ...h.payload(agg, 'create') };
+      const second = await a.post(path, body2, { 'idempotency-key': key });
+      expectProblem(second, 'idempotency-key-reuse', 'OFS-IDEM-007', 'POST reusing the key with another body', 422);
+      if (second.rawBody.includes(body1.id)) fail('CONF_E_CACHED_BODY_LEAKED', 'OFS-IDEM-007', 'reuse answer', `no trace of ${body1.id}`, second.body);
+      const { res } = await readResource(a, agg, body2.id);
+      expectStatus(res, 404, 'OFS-IDEM-007', 'GET of the body sent with the reused key');
+    },
+  },
+
+  'idem.rest-concurrent-duplicate-409': {
+    title: 'concurrent requests with one Idempotency-Key: one applies, the others get 409 in-flight or the replay',
+    async run(h) {
+      const agg = h.aggregate('reject-stale');
+      const a = h.actor('tenantA');
+      const path = a.restPath(collectionOf(agg));
+      const key = randomUUID();
+      const body = { id: randomUUID(), ...h.payload(agg, 'create') };
+      await a.token();
+      const answers: TargetResponse[] = await Promise.all(Array.from({ length: 8 }, () => a.post(path, body, { 'idempotency-key': key })));
+      let originals = 0;
+      let inFlight = 0;
+      for (const r of answers) {
+        if (r.status === 409) {
+          expectProblem(r, 'idempotency-key-in-flight', 'OFS-IDEM-011', 'concurrent duplicate', 409);
+          inFlight += 1;
+        } else {
+          expectStatus(r, [200, 201], 'OFS-IDEM-011', 'concurrent duplicate');
+          if ((r.headers['idempotent-replayed'] ?? '').toLowerCase() !== 'true') originals += 1;
+        }
+      }
+      if (originals !== 1) fail('CONF_E_APPLIED_TWICE', 'OFS-IDEM-011', 'non-replayed answers among 8 concurrent duplicates', 1, originals);
+      if (inFlight === 0) {
+        // Every duplicate arrived after the first committed: correct, but the in-flight rule was not exercised.
+        throw new InconclusiveError('the target answered every concurrent duplicate after the first had finished, so no request was ever in flight (no 409 could be observed)');
+      }
+    },
+  },
+
+  'idem.rest-missing-key-400': {
+    title: 'a REST write without Idempotency-Key is 400 idempotency-key-missing and stores nothing',
+    async run(h) {
+      const agg = h.aggregate('reject-stale');
+      const a = h.actor('tenantA');
+      const path = a.restPath(collectionOf(agg));
+      const body = { id: randomUUID(), ...h.payload(agg, 'create') };
+      const res = await a.post(path, body);
+      expectProblem(res, 'idempotency-key-missing', 'OFS-IDEM-010', `POST ${path} without Idempotency-Key`, 400);
+      const read = await readResource(a, agg, body.id);
+      expectStatus(read.res, 404, 'OFS-IDEM-010', 'GET of the refused write');
+    },
+  },
+
+  'idem.scope-per-tenant': {
+    title: 'the same clientMutationId in two tenants is two independent mutations',
+    async run(h) {
+      const agg = h.aggregate('reject-stale');
+      const cA = h.actor('tenantA').client();
+      const cB = h.actor('tenantB').client();
+      const a = await createAggregate(h, cA, agg);
+      const refB = { type: agg.type, id: randomUUID() };
+      const mB = cB.mutation({ aggregate: refB, op: 'create', baseVersion: 0, payload: h.payload(agg, 'create'), clientMutationId: a.mutation.clientMutationId });
+      const oB = await cB.pushOne(mB);
+      if (oB.replayed === true || oB.status !== 'applied') {
+        fail('CONF_E_TENANT_LEAK', 'OFS-IDEM-004', "tenant B's outcome for a clientMutationId tenant A already used", 'applied (not a replay)', oB.problem ? `${oB.status} ${String(oB.problem.type)}` : `${oB.status}${oB.replayed ? ' replayed' : ''}`);
+      }
+      if (oB.eventId !== undefined && oB.eventId === a.outcome.eventId) {
+        fail('CONF_E_TENANT_LEAK', 'OFS-IDEM-004', "tenant B's event id", `not ${a.outcome.eventId}`, oB.eventId);
+      }
+      if (agg.collection) {
+        const seen = await readResource(h.actor('tenantB'), agg, a.ref.id);
+        expectStatus(seen.res, [403, 404], 'OFS-TEN-006', "tenant B reading tenant A's aggregate");
+        await mustRead(h.actor('tenantB'), agg, refB.id);
+      }
+    },
+  },
+
+  'idem.replay-after-retention': {
+    title: 'after its record expired a duplicate is duplicate-expired and never applied again',
+    timeoutMs: 90_000,
+    async run(h) {
+      const seconds = h.profile.idempotency.testRetentionSeconds;
+      if (seconds === undefined) {
+        throw new NotApplicableError('the profile does not declare idempotency.testRetentionSeconds (the target cannot shorten retention for a test)');
+      }
+      const agg = h.aggregate('reject-stale');
+      const client = h.actor('tenantA').client();
+      const created = await createAggregate(h, client, agg);
+      await sleep(seconds * 1000 + 1000);
+      const again = await client.pushOne(created.mutation);
+      if (again.status === 'applied' && again.replayed !== true) {
+        fail('CONF_E_DUPLICATE_REAPPLIED', 'OFS-IDEM-009', 'duplicate after retention', 'duplicate-expired (replayed)', again);
+      }
+      expectOutcomeStatus(again, 'duplicate-expired', 'OFS-IDEM-009', 'duplicate after retention');
+      if (again.replayed !== true) fail('CONF_E_REPLAY_MARKER_MISSING', 'OFS-IDEM-009', 'duplicate-expired marker', true, again.replayed);
+      if (agg.collection) {
+        const r = await mustRead(h.actor('tenantA'), agg, created.ref.id);
+        if (r.version !== created.version) fail('CONF_E_DUPLICATE_REAPPLIED', 'OFS-IDEM-009', 'version after the expired duplicate', created.version, r.version);
+      }
+    },
+  },
+};

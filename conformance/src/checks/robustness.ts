@@ -1,0 +1,175 @@
+/**
+ * Robustness family (TR §2.4, §11, §12): fast-check drives malformed and boundary inputs at every
+ * operation — no 5xx, every error a problem+json with a type from the contract's closed list and a
+ * status that type allows; invalid writes change nothing; oversized bodies and batches are 413.
+ */
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { problemTypeByUri } from '../../../contracts/src/problem-types.js';
+import type { CheckDefinitions } from '../harness/run-check-body.js';
+import type { Actor } from '../harness/actor.js';
+import { expectProblem, expectStatus, fail, summary } from '../harness/assertions.js';
+import type { CheckHarness } from '../harness/check-harness.js';
+import type { TargetRequest, TargetResponse } from '../target/target.js';
+import { expectOutcomeStatus, readResource } from './support.js';
+
+/** An error answer is a contract problem: problem+json, closed-list type, allowed status. */
+export function expectContractError(res: TargetResponse, requirement: string, what: string): void {
+  if (res.status >= 500) fail('CONF_E_SERVER_ERROR', 'OFS-SEC-006', `${what}: status`, '< 500', `${res.status} ${summary(res)}`);
+  if (res.status < 400) return;
+  const ct = (res.headers['content-type'] ?? '').toLowerCase();
+  if (!ct.startsWith('application/problem+json')) fail('CONF_E_NOT_PROBLEM_JSON', requirement, `${what}: content-type of ${res.status}`, 'application/problem+json', ct || '(none)');
+  const type = (res.body as { type?: unknown } | undefined)?.type;
+  const known = typeof type === 'string' ? problemTypeByUri(type) : undefined;
+  if (!known) fail('CONF_E_PROBLEM_TYPE', requirement, `${what}: problem type`, 'a type from the closed list', type);
+  if (!known.statuses.includes(res.status)) fail('CONF_E_PROBLEM_TYPE', requirement, `${what}: status of ${known.name}`, known.statuses.join(' or '), res.status);
+}
+
+/** A valid push body for `actor`, the base of the mutated ones. */
+function validPush(h: CheckHarness, actor: Actor): Record<string, unknown> {
+  const agg = h.aggregate('reject-stale');
+  return {
+    clientId: randomUUID(),
+    mutations: [
+      {
+        clientMutationId: randomUUID(),
+        clientSeq: 1,
+        aggregate: { type: agg.type, id: randomUUID() },
+        op: 'create',
+        baseVersion: 0,
+        payload: h.payload(agg, 'create'),
+        capturedAt: new Date().toISOString(),
+        actorId: actor.sub,
+      },
+    ],
+  };
+}
+
+const weird = fc.oneof(
+  fc.constant(null),
+  fc.constant(''),
+  fc.constant(-1),
+  fc.constant(2 ** 53),
+  fc.constant(1e308),
+  fc.constant('../../etc/passwd'),
+  fc.constant('sync.>.*'),
+  fc.constant('\u0000\ud800'),
+  fc.string({ maxLength: 40 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+);
+
+/** Sets `value` at a random path of a JSON object (a field of the body, a mutation or its payload). */
+function mutate(body: Record<string, unknown>, where: number, key: string, value: unknown, drop: boolean): Record<string, unknown> {
+  const copy = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
+  const m = (copy.mutations as Record<string, unknown>[])[0]!;
+  const targets: Record<string, unknown>[] = [copy, m, m.payload as Record<string, unknown>, m.aggregate as Record<string, unknown>];
+  const t = targets[where % targets.length]!;
+  const keys = Object.keys(t);
+  const k = keys.length > 0 && key.length % 2 === 0 ? keys[key.length % keys.length]! : key || 'x';
+  if (drop) delete t[k];
+  else t[k] = value;
+  return copy;
+}
+
+function deep(n: number): unknown {
+  let v: unknown = { leaf: true };
+  for (let i = 0; i < n; i += 1) v = { n: v };
+  return v;
+}
+
+/** The robustness checks. */
+export const robustnessChecks: CheckDefinitions = {
+  'rob.malformed-inputs-no-5xx': {
+    title: 'malformed and boundary inputs at every operation get a 4xx problem+json from the closed list, never a 5xx',
+    timeoutMs: 60_000,
+    bypassContractProxy: true,
+    async run(h) {
+      const a = h.actor('tenantA');
+      const token = await a.token();
+      const id = randomUUID();
+      const withCollection = h.profile.aggregates.filter((g) => g.collection);
+      const col = withCollection[0]?.collection ?? 'items';
+      const appendCol = h.profile.aggregates.find((g) => g.policy === 'merge-append' && g.collection)?.collection ?? col;
+      const ops: ((v: unknown, raw: string, k: string) => TargetRequest)[] = [
+        (v) => ({ method: 'POST', path: a.syncPath('push'), body: v }),
+        (_v, raw) => ({ method: 'POST', path: a.syncPath('push'), rawBody: raw, headers: { 'content-type': 'application/json' } }),
+        (_v, raw) => ({ method: 'POST', path: a.syncPath('push'), rawBody: raw, headers: { 'content-type': 'text/plain' } }),
+        (_v, _r, k) => ({ method: 'GET', path: a.syncPath(`pull?cursor=${encodeURIComponent(k)}&limit=${encodeURIComponent(k)}`) }),
+        (_v, _r, k) => ({ method: 'GET', path: a.syncPath(`conflicts?status=${encodeURIComponent(k)}`) }),
+        (v, _r, k) => ({ method: 'POST', path: a.syncPath(`conflicts/${encodeURIComponent(k || id)}/resolve`), body: v }),
+        (v, _r, k) => ({ method: 'POST', path: a.restPath(col), body: v, headers: { 'idempotency-key': k || randomUUID() } }),
+        (v, _r, k) => ({ method: 'PATCH', path: a.restPath(col, id), body: v, headers: { 'idempotency-key': randomUUID(), 'if-match': k, 'content-type': 'application/merge-patch+json' } }),
+        (_v, _r, k) => ({ method: 'GET', path: a.restPath(withCollection[withCollection.length - 1]?.collection ?? col, encodeURIComponent(k || id)) }),
+        (v, _r, k) => ({ method: 'POST', path: a.restPath(appendCol, `${id}/entries`), body: v, headers: { 'idempotency-key': k || randomUUID() } }),
+        (_v, _r, k) => ({ method: 'GET', path: `${h.profile.audit.eventsPath ?? '/v1/audit/events'}?afterSeq=${encodeURIComponent(k)}` }),
+        (v) => ({ method: 'POST', path: '/v1/audit/envelopes', body: v }),
+        (v, _r, k) => ({ method: 'PUT', path: `/v1/audit/devices/${encodeURIComponent(k || 'd')}`, body: v }),
+      ];
+      const base = validPush(h, a);
+      const input = fc.record({
+        op: fc.nat(ops.length - 1),
+        value: fc.oneof(weird, fc.tuple(fc.nat(3), fc.string({ maxLength: 6 }), weird, fc.boolean()).map(([w, k, v, d]) => mutate(base, w, k, v, d)), fc.constant(deep(40))),
+        raw: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('{"clientId":'), fc.constant('[1,2'), fc.constant('{"mutations":[{}]}')),
+        key: fc.oneof(fc.constant(''), fc.string({ maxLength: 12 }), fc.constant('"1"'), fc.constant('-1'), fc.constant('99999999999999999999')),
+      });
+      await fc.assert(
+        fc.asyncProperty(input, async ({ op, value, raw, key }) => {
+          const req = ops[op]!(value, raw, key);
+          const res = await a.request({ ...req, headers: { ...(req.headers ?? {}), authorization: `Bearer ${token}` } });
+          expectContractError(res, 'OFS-SEC-005', `${req.method} ${req.path.split('?')[0]}`);
+        }),
+        { numRuns: 120, seed: h.seed, endOnFailure: true },
+      ).catch((err: unknown) => {
+        const cause = (err as { cause?: unknown }).cause;
+        throw cause instanceof Error && cause.name === 'ConformanceFailure' ? cause : err;
+      });
+      // No token at all: 401 problem, never 5xx.
+      const anon = await h.target.request({ method: 'POST', path: a.syncPath('push'), body: base });
+      expectProblem(anon, 'unauthorized', 'OFS-SEC-005', 'push without a token', 401);
+    },
+  },
+
+  'rob.invalid-mutation-changes-nothing': {
+    title: 'a push failing validation stores nothing; a payload breaking a business rule is a rejected outcome',
+    bypassContractProxy: true,
+    async run(h) {
+      const agg = h.aggregate('reject-stale');
+      const a = h.actor('tenantA');
+      const client = a.client();
+      const good = client.mutation({ aggregate: { type: agg.type, id: randomUUID() }, op: 'create', baseVersion: 0, payload: h.payload(agg, 'create') });
+      const broken = { ...client.mutation({ aggregate: { type: agg.type, id: randomUUID() }, op: 'create', baseVersion: 0, payload: h.payload(agg, 'create') }), op: undefined };
+      const whole = await a.post(a.syncPath('push'), { clientId: client.clientId, mutations: [good, broken] });
+      expectProblem(whole, 'validation-failed', 'OFS-SEC-007', 'push with a mutation lacking op', 400);
+      if (agg.collection) expectStatus((await readResource(a, agg, good.aggregate.id)).res, 404, 'OFS-SEC-007', 'GET of the valid mutation of the refused push');
+      // A payload that breaks the aggregate's rules: every field replaced by a value of the wrong type.
+      const bad = Object.fromEntries(Object.keys(h.payload(agg, 'create')).map((k) => [k, { unexpected: [k] }]));
+      const fresh = a.client();
+      const m = fresh.mutation({ aggregate: { type: agg.type, id: randomUUID() }, op: 'create', baseVersion: 0, payload: bad });
+      const r = await fresh.push([m]);
+      if (r.res.status === 200) expectOutcomeStatus(r.outcomes[0]!, 'rejected', 'OFS-SYNC-016', 'mutation with an invalid payload');
+      else expectContractError(r.res, 'OFS-SYNC-016', 'push with an invalid payload');
+      if (agg.collection) expectStatus((await readResource(a, agg, m.aggregate.id)).res, 404, 'OFS-SYNC-016', 'GET of the invalid mutation');
+    },
+  },
+
+  'rob.oversized-413': {
+    title: 'a body over 1 MiB and a batch over 500 mutations are refused with 413',
+    bypassContractProxy: true,
+    async run(h) {
+      const agg = h.aggregate('reject-stale');
+      const a = h.actor('tenantA');
+      const client = a.client();
+      const big = JSON.stringify({ clientId: client.clientId, mutations: [], pad: 'x'.repeat(1_100_000) });
+      const r1 = await a.request({ method: 'POST', path: a.syncPath('push'), rawBody: big, headers: { 'content-type': 'application/json' } });
+      expectProblem(r1, 'payload-too-large', 'OFS-SEC-008', 'push body of 1.1 MB', 413);
+      const mutations = Array.from({ length: 501 }, () => client.mutation({ aggregate: { type: agg.type, id: randomUUID() }, op: 'create', baseVersion: 0, payload: h.payload(agg, 'create') }));
+      const r2 = await client.push(mutations);
+      expectProblem(r2.res, 'batch-too-large', 'OFS-SEC-008', 'push of 501 mutations', [413, 422]);
+      if (agg.collection) expectStatus((await readResource(a, agg, mutations[0]!.aggregate.id)).res, 404, 'OFS-SEC-007', 'GET of a mutation of the refused batch');
+    },
+  },
+};

@@ -1,0 +1,117 @@
+/**
+ * Steps shared by the check families: create an aggregate and insist it applied, read a resource
+ * back, provoke a conflict, compare a replay with the original. Steps that the target gets wrong
+ * fail with the requirement the step itself relies on.
+ */
+import { randomUUID } from 'node:crypto';
+import { NotApplicableError } from '../failures.js';
+import type { AggregateSpec } from '../profile/target-profile.js';
+import type { Actor, AggregateRef, Mutation, Outcome, SyncClient } from '../harness/actor.js';
+import { canonical, expectStatus, fail } from '../harness/assertions.js';
+import type { CheckHarness } from '../harness/check-harness.js';
+import type { JsonObject } from '../harness/payloads.js';
+import type { TargetResponse } from '../target/target.js';
+
+/** A created aggregate. */
+export interface Created {
+  readonly ref: AggregateRef;
+  readonly version: number;
+  readonly outcome: Outcome;
+  readonly mutation: Mutation;
+  readonly payload: JsonObject;
+}
+
+/** The outcome has `status`; otherwise fails naming `requirement`. */
+export function expectOutcomeStatus(o: Outcome, status: string | readonly string[], requirement: string, what: string): void {
+  const list = typeof status === 'string' ? [status] : status;
+  if (!list.includes(o.status)) {
+    fail('CONF_E_STATUS', requirement, `${what}: outcome status`, list.join(' or '), o.problem ? `${o.status} (${String(o.problem.type)})` : o.status);
+  }
+}
+
+/** Pushes a create of `agg` with a fresh id and insists it is applied (OFS-SYNC-004). */
+export async function createAggregate(h: CheckHarness, client: SyncClient, agg: AggregateSpec, overrides: JsonObject = {}, op: 'create' | 'createControlled' = 'create'): Promise<Created> {
+  const ref = { type: agg.type, id: randomUUID() };
+  const payload = h.payload(agg, op, overrides);
+  const mutation = client.mutation({ aggregate: ref, op: 'create', baseVersion: 0, payload });
+  const outcome = await client.pushOne(mutation);
+  expectOutcomeStatus(outcome, 'applied', 'OFS-SYNC-004', `create of ${agg.type} with the profile's example payload`);
+  if (typeof outcome.newVersion !== 'number') fail('CONF_E_SHAPE', 'OFS-SYNC-006', 'applied outcome newVersion', 'an integer', outcome.newVersion);
+  return { ref, version: outcome.newVersion, outcome, mutation, payload };
+}
+
+/** The aggregate's REST collection, or not applicable. */
+export function collectionOf(agg: AggregateSpec): string {
+  if (!agg.collection) throw new NotApplicableError(`aggregate ${agg.type} has no REST collection in the profile`);
+  return agg.collection;
+}
+
+/** Resource representation (TR §5). */
+export interface Resource {
+  readonly id: string;
+  readonly type: string;
+  readonly version: number;
+  readonly state: JsonObject;
+}
+
+/** GETs a resource; returns the response and, on 200, the resource. */
+export async function readResource(actor: Actor, agg: AggregateSpec, id: string): Promise<{ res: TargetResponse; resource?: Resource }> {
+  const res = await actor.get(actor.restPath(collectionOf(agg), id));
+  return res.status === 200 ? { res, resource: res.body as Resource } : { res };
+}
+
+/** GETs a resource that must exist (OFS-SYNC-014: applied writes are durable and readable). */
+export async function mustRead(actor: Actor, agg: AggregateSpec, id: string, requirement = 'OFS-SYNC-014'): Promise<Resource> {
+  const { res, resource } = await readResource(actor, agg, id);
+  expectStatus(res, 200, requirement, `GET ${agg.type} ${id}`);
+  if (resource?.id !== id) fail('CONF_E_SHAPE', requirement, `id of GET ${agg.type} ${id}`, id, resource?.id);
+  return resource as Resource;
+}
+
+/** The outcome without the replay marker. */
+export function withoutMarker(o: Outcome): JsonObject {
+  const { replayed: _replayed, ...rest } = o as Outcome & JsonObject;
+  return rest;
+}
+
+/** A replayed outcome equals the first one apart from `replayed: true` (OFS-IDEM-005). */
+export function expectReplayOf(first: Outcome, replay: Outcome, requirement = 'OFS-IDEM-005'): void {
+  if (replay.replayed !== true) {
+    fail('CONF_E_REPLAY_MARKER_MISSING', requirement, 'duplicate push outcome replayed marker', true, replay.replayed ?? '(absent)');
+  }
+  if (canonical(withoutMarker(first)) !== canonical(withoutMarker(replay))) {
+    fail('CONF_E_REPLAY_NOT_IDENTICAL', requirement, 'duplicate push outcome (apart from replayed)', withoutMarker(first), withoutMarker(replay));
+  }
+}
+
+/**
+ * Provokes a conflict on a reject-stale (or manual) aggregate: `owner` creates it, `other`
+ * updates it to version 2, then `stale` updates it from version 1. Returns the conflict outcome.
+ */
+export async function provokeConflict(
+  h: CheckHarness,
+  agg: AggregateSpec,
+  owner: SyncClient,
+  stale: SyncClient,
+  requirement: string,
+): Promise<{ created: Created; conflict: Outcome; staleMutation: Mutation; winnerPayload: JsonObject; stalePayload: JsonObject }> {
+  const created = await createAggregate(h, owner, agg);
+  const winnerPayload = h.payload(agg, 'update');
+  const win = await owner.pushOne(owner.mutation({ aggregate: created.ref, op: 'update', baseVersion: created.version, payload: winnerPayload }));
+  expectOutcomeStatus(win, 'applied', 'OFS-SYNC-004', `update of ${agg.type} from its current version`);
+  const stalePayload = h.payload(agg, 'update');
+  const staleMutation = stale.mutation({ aggregate: created.ref, op: 'update', baseVersion: created.version, payload: stalePayload });
+  const conflict = await stale.pushOne(staleMutation);
+  expectOutcomeStatus(conflict, 'conflict', requirement, `update of ${agg.type} from stale baseVersion ${created.version} (current ${win.newVersion})`);
+  return { created, conflict, staleMutation, winnerPayload, stalePayload };
+}
+
+/** Fields of `expected` that `state` does not carry with the same value. */
+export function differingFields(state: JsonObject | undefined, expected: JsonObject): string[] {
+  return Object.keys(expected).filter((k) => canonical(state?.[k]) !== canonical(expected[k]));
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
