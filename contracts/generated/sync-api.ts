@@ -587,6 +587,7 @@ export interface components {
          */
         ConflictResolveResponse: {
             conflict: components["schemas"]["Conflict"];
+            /** @description Version after resolution. 0 when keep-server resolves a conflict whose aggregate was never created (e.g. a probable-duplicate patient that is not admitted). */
             newVersion: number;
             etag: string;
         };
