@@ -1,0 +1,45 @@
+/**
+ * Writing an applied decision: the new aggregate version and its change row (the pull log entry
+ * and outbox row), always together inside the caller's transaction (TR §3.6, §8.1).
+ */
+import type { AggregateRef, AggregateRow, JsonObject } from '../ports/records.js';
+import type { StoreTx } from '../ports/store.js';
+
+/** What {@link commitState} writes. */
+export interface CommitInput {
+  readonly tenantId: string;
+  readonly module: string;
+  readonly aggregate: AggregateRef;
+  readonly current: AggregateRow | undefined;
+  readonly state: JsonObject;
+  readonly index: Readonly<Record<string, string>> | undefined;
+  readonly op: string;
+  readonly eventType: string;
+  readonly eventId: string;
+  readonly clientMutationId: string;
+  readonly actorId: string;
+  readonly nowIso: string;
+}
+
+/** Writes the next version and its change row; returns the new version. */
+export function commitState(tx: StoreTx, c: CommitInput): number {
+  const version = (c.current?.version ?? 0) + 1;
+  const row: AggregateRow = c.index
+    ? { tenantId: c.tenantId, module: c.module, type: c.aggregate.type, id: c.aggregate.id, version, state: c.state, updatedAt: c.nowIso, index: c.index }
+    : { tenantId: c.tenantId, module: c.module, type: c.aggregate.type, id: c.aggregate.id, version, state: c.state, updatedAt: c.nowIso };
+  tx.putAggregate(row);
+  tx.appendChange({
+    tenantId: c.tenantId,
+    module: c.module,
+    aggregate: c.aggregate,
+    version,
+    op: c.op,
+    eventType: c.eventType,
+    state: c.state,
+    committedAt: c.nowIso,
+    eventId: c.eventId,
+    clientMutationId: c.clientMutationId,
+    actorId: c.actorId,
+  });
+  return version;
+}

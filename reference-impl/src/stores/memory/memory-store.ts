@@ -1,0 +1,456 @@
+/**
+ * In-memory store for simulation and tests. Synchronous; rows are kept as the objects the core
+ * hands over (no copies, no JSON), so a push costs a few Map operations per mutation.
+ *
+ * Atomicity: writes go straight to the maps and push an undo step; if the transaction callback
+ * throws, the undo steps run in reverse, so a failed transaction leaves nothing behind. Rows are
+ * immutable once written (the core always writes new objects), so undo restores references.
+ */
+import type {
+  AggregateRef,
+  AggregateRow,
+  AuditEntryRow,
+  ChangeRow,
+  ClientSeqRow,
+  ConflictRow,
+  DeviceRow,
+  EnvelopeRow,
+  IdempotencyRecord,
+} from '../../ports/records.js';
+import { StoreError, type ChangePage, type StoreTx, type SyncStore, type TxScope } from '../../ports/store.js';
+
+const SEP = '\u0000';
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Two-level map keyed (tenant, key). Nested maps instead of concatenated keys: the hot path then
+ * hashes the caller's (already flat, hash-cached) strings instead of building and hashing a new
+ * string per lookup.
+ */
+class TenantMap<V> {
+  private readonly byTenant = new Map<string, Map<string, V>>();
+  // One-entry memo: the core reads a key and then writes it (record, aggregate) in the same
+  // step; the second big-table probe is the costly part of both.
+  private memoTenant: string | undefined;
+  private memoKey: string | undefined;
+  private memoValue: V | undefined;
+  get(tenantId: string, key: string): V | undefined {
+    if (key === this.memoKey && tenantId === this.memoTenant) return this.memoValue;
+    const m = this.byTenant.get(tenantId);
+    const v = m === undefined ? undefined : m.get(key);
+    this.memoTenant = tenantId;
+    this.memoKey = key;
+    this.memoValue = v;
+    return v;
+  }
+  set(tenantId: string, key: string, value: V): void {
+    let m = this.byTenant.get(tenantId);
+    if (m === undefined) this.byTenant.set(tenantId, (m = new Map()));
+    m.set(key, value);
+    this.memoTenant = tenantId;
+    this.memoKey = key;
+    this.memoValue = value;
+  }
+  delete(tenantId: string, key: string): void {
+    this.byTenant.get(tenantId)?.delete(key);
+    if (key === this.memoKey && tenantId === this.memoTenant) this.memoKey = undefined;
+  }
+  tenant(tenantId: string): ReadonlyMap<string, V> | undefined {
+    return this.byTenant.get(tenantId);
+  }
+  *entries(): IterableIterator<[string, string, V]> {
+    for (const [t, m] of this.byTenant) for (const [k, v] of m) yield [t, k, v];
+  }
+}
+
+/** Options of {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Called inside every transaction before commit (tests: inject a failure to check atomicity). */
+  readonly beforeCommit?: (tx: StoreTx) => void;
+}
+
+/** Creates an empty in-memory store. */
+export function createMemoryStore(options: MemoryStoreOptions = {}): SyncStore {
+  return new MemoryStore(options);
+}
+
+class MemoryStore implements SyncStore {
+  readonly mode = 'sync' as const;
+  readonly description = 'memory';
+  private readonly idem = new TenantMap<IdempotencyRecord>();
+  private readonly seqs = new TenantMap<ClientSeqRow>();
+  /** (tenant, type) → id → row. */
+  private readonly aggregates = new TenantMap<Map<string, AggregateRow>>();
+  private readonly index = new Map<string, string[]>();
+  private readonly conflicts = new Map<string, ConflictRow>();
+  /** tenant → conflictId → row, in creation order (listing costs O(conflicts of the tenant)). */
+  private readonly conflictsByTenant = new Map<string, Map<string, ConflictRow>>();
+  /** tenant → conflictId → row of the open conflicts only. */
+  private readonly openByTenant = new Map<string, Map<string, ConflictRow>>();
+  /** tenant\0client → (type\0id → open conflictId). */
+  private readonly openByClient = new Map<string, Map<string, string>>();
+  /** All changes in seq order (seq = position + 1). */
+  private readonly changes: Mutable<ChangeRow>[] = [];
+  private readonly changesByTenant = new Map<string, Mutable<ChangeRow>[]>();
+  /** Position of the first change that may still be unpublished. */
+  private outboxLow = 0;
+  private unpublished = 0;
+  private readonly audit = new Map<string, Mutable<AuditEntryRow>[]>();
+  private readonly auditOrder: Mutable<AuditEntryRow>[] = [];
+  private auditLow = 0;
+  private readonly devices = new Map<string, DeviceRow>();
+  private readonly envelopes = new Map<string, EnvelopeRow[]>();
+  private undo: (() => void)[] | undefined;
+  private closed = false;
+  private readonly tx: StoreTx;
+
+  constructor(private readonly options: MemoryStoreOptions) {
+    this.tx = this.makeTx();
+  }
+
+  transaction<T>(_scope: TxScope, fn: (tx: StoreTx) => T): T {
+    if (this.closed) throw new StoreError('closed', 'store is closed');
+    if (this.undo) throw new StoreError('integrity', 'nested transactions are not supported');
+    const undo: (() => void)[] = [];
+    this.undo = undo;
+    try {
+      const result = fn(this.tx);
+      this.options.beforeCommit?.(this.tx);
+      return result;
+    } catch (err) {
+      for (let i = undo.length - 1; i >= 0; i--) (undo[i] as () => void)();
+      throw err;
+    } finally {
+      this.undo = undefined;
+    }
+  }
+
+  private record(step: () => void): void {
+    if (!this.undo) throw new StoreError('integrity', 'write outside a transaction');
+    this.undo.push(step);
+  }
+
+  private makeTx(): StoreTx {
+    // Arrow functions bound once: the hot path calls these per mutation.
+    return {
+      getIdempotency: (tenantId, key) => this.idem.get(tenantId, key),
+      putIdempotency: (record, overwrite) => {
+        const t = record.tenantId;
+        const k = record.key;
+        const prev = this.idem.get(t, k);
+        if (prev && !overwrite) return false;
+        this.idem.set(t, k, record);
+        this.record(prev ? () => this.idem.set(t, k, prev) : () => this.idem.delete(t, k));
+        return true;
+      },
+      getClientSeq: (tenantId, clientId) => this.seqs.get(tenantId, clientId),
+      putClientSeq: (row) => {
+        const t = row.tenantId;
+        const k = row.clientId;
+        const prev = this.seqs.get(t, k);
+        this.seqs.set(t, k, row);
+        this.record(prev ? () => this.seqs.set(t, k, prev) : () => this.seqs.delete(t, k));
+      },
+      getAggregate: (tenantId, type, id) => this.aggregates.get(tenantId, type)?.get(id),
+      putAggregate: (row) => this.putAggregate(row),
+      lookupIndex: (tenantId, index, value) => this.index.get(tenantId + SEP + index + SEP + value) ?? EMPTY,
+      getConflict: (tenantId, conflictId) => this.conflicts.get(tenantId + SEP + conflictId),
+      openConflictFor: (tenantId, clientId, aggregate) => {
+        const open = this.openByClient.get(tenantId + SEP + clientId);
+        return open === undefined || open.size === 0 ? undefined : open.get(aggregate.type + SEP + aggregate.id);
+      },
+      putConflict: (row) => this.putConflict(row),
+      appendChange: (row) => this.appendChange(row),
+      auditHead: (tenantId) => {
+        const list = this.audit.get(tenantId);
+        const last = list?.[list.length - 1];
+        return last ? { seq: last.seq, hash: last.hash } : undefined;
+      },
+      appendAudit: (row) => this.appendAudit(row),
+    };
+  }
+
+  private putAggregate(row: AggregateRow): void {
+    let byId = this.aggregates.get(row.tenantId, row.type);
+    if (byId === undefined) this.aggregates.set(row.tenantId, row.type, (byId = new Map()));
+    const rows = byId;
+    const prev = rows.get(row.id);
+    rows.set(row.id, row);
+    const prevIndex = prev?.index;
+    const nextIndex = row.index;
+    if (prevIndex !== nextIndex) {
+      if (prevIndex) for (const name in prevIndex) this.indexRemove(row.tenantId, name, prevIndex[name] as string, row.id);
+      if (nextIndex) for (const name in nextIndex) this.indexAdd(row.tenantId, name, nextIndex[name] as string, row.id);
+    }
+    this.record(() => {
+      if (prevIndex !== nextIndex) {
+        if (nextIndex) for (const name in nextIndex) this.indexRemove(row.tenantId, name, nextIndex[name] as string, row.id);
+        if (prevIndex) for (const name in prevIndex) this.indexAdd(row.tenantId, name, prevIndex[name] as string, row.id);
+      }
+      if (prev) rows.set(row.id, prev);
+      else rows.delete(row.id);
+    });
+  }
+
+  private indexAdd(tenantId: string, name: string, value: string, id: string): void {
+    const k = tenantId + SEP + name + SEP + value;
+    const ids = this.index.get(k);
+    if (!ids) this.index.set(k, [id]);
+    else if (!ids.includes(id)) this.index.set(k, [...ids, id]);
+  }
+
+  private indexRemove(tenantId: string, name: string, value: string, id: string): void {
+    const k = tenantId + SEP + name + SEP + value;
+    const ids = this.index.get(k);
+    if (!ids) return;
+    const next = ids.filter((x) => x !== id);
+    if (next.length === 0) this.index.delete(k);
+    else this.index.set(k, next);
+  }
+
+  private putConflict(row: ConflictRow): void {
+    const k = row.tenantId + SEP + row.conflictId;
+    const prev = this.conflicts.get(k);
+    this.conflicts.set(k, row);
+    let byTenant = this.conflictsByTenant.get(row.tenantId);
+    if (!byTenant) this.conflictsByTenant.set(row.tenantId, (byTenant = new Map()));
+    const tenantConflicts = byTenant;
+    tenantConflicts.set(row.conflictId, row);
+    this.syncOpen(prev, row);
+    this.record(() => {
+      if (prev) {
+        this.conflicts.set(k, prev);
+        tenantConflicts.set(row.conflictId, prev);
+      } else {
+        this.conflicts.delete(k);
+        tenantConflicts.delete(row.conflictId);
+      }
+      this.syncOpen(row, prev);
+    });
+  }
+
+  /** Keeps the open-conflict lookup in step when a conflict goes from `before` to `after`. */
+  private syncOpen(before: ConflictRow | undefined, after: ConflictRow | undefined): void {
+    const row = after ?? before;
+    if (!row) return;
+    const ck = row.tenantId + SEP + row.clientId;
+    const ak = row.aggregate.type + SEP + row.aggregate.id;
+    if (before?.status === 'open') {
+      this.openByClient.get(ck)?.delete(ak);
+      this.openByTenant.get(row.tenantId)?.delete(row.conflictId);
+    }
+    if (after?.status === 'open') {
+      let t = this.openByTenant.get(row.tenantId);
+      if (!t) this.openByTenant.set(row.tenantId, (t = new Map()));
+      t.set(row.conflictId, after);
+      let m = this.openByClient.get(ck);
+      if (!m) this.openByClient.set(ck, (m = new Map()));
+      // The earliest open conflict on an aggregate blocks; later ones cannot exist while it is
+      // open (the later mutation would have been blocked), but keep the first to be safe.
+      if (!m.has(ak)) m.set(ak, row.conflictId);
+    }
+  }
+
+  private appendChange(c: Omit<ChangeRow, 'seq' | 'publishedAt'>): number {
+    const seq = this.changes.length + 1;
+    // Spelled out rather than spread: a fixed shape is cheaper to build and to keep.
+    const row: Mutable<ChangeRow> = {
+      seq,
+      tenantId: c.tenantId,
+      module: c.module,
+      aggregate: c.aggregate,
+      version: c.version,
+      op: c.op,
+      eventType: c.eventType,
+      state: c.state,
+      committedAt: c.committedAt,
+      eventId: c.eventId,
+      clientMutationId: c.clientMutationId,
+      actorId: c.actorId,
+      publishedAt: null,
+    };
+    this.changes.push(row);
+    let list = this.changesByTenant.get(row.tenantId);
+    if (!list) this.changesByTenant.set(row.tenantId, (list = []));
+    list.push(row);
+    this.unpublished++;
+    const tenantList = list;
+    this.record(() => {
+      this.changes.pop();
+      tenantList.pop();
+      this.unpublished--;
+    });
+    return seq;
+  }
+
+  private appendAudit(input: Omit<AuditEntryRow, 'publishedAt'>): void {
+    let list = this.audit.get(input.tenantId);
+    const last = list?.[list.length - 1];
+    if (input.seq !== (last ? last.seq : 0) + 1) {
+      throw new StoreError('audit-seq', `audit seq ${input.seq} does not follow head ${last ? last.seq : 0}`);
+    }
+    if (!list) this.audit.set(input.tenantId, (list = []));
+    const row: Mutable<AuditEntryRow> = { ...input, publishedAt: null };
+    list.push(row);
+    this.auditOrder.push(row);
+    const tenantList = list;
+    this.record(() => {
+      tenantList.pop();
+      this.auditOrder.pop();
+    });
+  }
+
+  // --- queries
+
+  listChanges(tenantId: string, afterSeq: number, limit: number, module?: string): ChangePage {
+    const list = this.changesByTenant.get(tenantId);
+    if (!list) return { changes: [], hasMore: false };
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((list[mid] as ChangeRow).seq <= afterSeq) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: ChangeRow[] = [];
+    let i = lo;
+    for (; i < list.length && out.length < limit; i++) {
+      const row = list[i] as ChangeRow;
+      if (module === undefined || row.module === module) out.push(row);
+    }
+    let hasMore = false;
+    for (; i < list.length; i++) {
+      if (module === undefined || (list[i] as ChangeRow).module === module) {
+        hasMore = true;
+        break;
+      }
+    }
+    return { changes: out, hasMore };
+  }
+
+  listConflicts(tenantId: string, module: string, status?: 'open' | 'resolved'): readonly ConflictRow[] {
+    const out: ConflictRow[] = [];
+    if (status === 'open') {
+      for (const row of this.openByTenant.get(tenantId)?.values() ?? []) if (row.module === module) out.push(row);
+    } else {
+      for (const row of this.conflictsByTenant.get(tenantId)?.values() ?? []) {
+        if (row.module === module && (status === undefined || row.status === status)) out.push(row);
+      }
+    }
+    return out.length > 1 ? out.sort(conflictOrder) : out;
+  }
+
+  findConflict(tenantId: string, conflictId: string): ConflictRow | undefined {
+    return this.conflicts.get(tenantId + SEP + conflictId);
+  }
+
+  findAggregate(tenantId: string, type: string, id: string): AggregateRow | undefined {
+    return this.aggregates.get(tenantId, type)?.get(id);
+  }
+
+  claimOutbox(limit: number): readonly ChangeRow[] {
+    const out: ChangeRow[] = [];
+    while (this.outboxLow < this.changes.length && (this.changes[this.outboxLow] as ChangeRow).publishedAt !== null) this.outboxLow++;
+    for (let i = this.outboxLow; i < this.changes.length && out.length < limit; i++) {
+      const row = this.changes[i] as ChangeRow;
+      if (row.publishedAt === null) out.push(row);
+    }
+    return out;
+  }
+
+  markPublished(seqs: readonly number[], publishedAt: string): void {
+    for (const seq of seqs) {
+      const row = this.changes[seq - 1];
+      if (row && row.publishedAt === null) {
+        row.publishedAt = publishedAt;
+        this.unpublished--;
+      }
+    }
+  }
+
+  outboxSize(): number {
+    return this.unpublished;
+  }
+
+  purgeIdempotency(olderThanMs: number): number {
+    const doomed: [string, string][] = [];
+    for (const [t, k, rec] of this.idem.entries()) if (rec.recordedAt < olderThanMs) doomed.push([t, k]);
+    for (const [t, k] of doomed) this.idem.delete(t, k);
+    return doomed.length;
+  }
+
+  listAudit(tenantId: string, afterSeq: number, limit: number): readonly AuditEntryRow[] {
+    const list = this.audit.get(tenantId) ?? [];
+    // seq n sits at position n - 1.
+    return list.slice(Math.max(0, afterSeq), Math.max(0, afterSeq) + limit);
+  }
+
+  findAuditHead(tenantId: string): { seq: number; hash: string } | undefined {
+    return this.tx.auditHead(tenantId);
+  }
+
+  claimAuditOutbox(limit: number): readonly AuditEntryRow[] {
+    while (this.auditLow < this.auditOrder.length && (this.auditOrder[this.auditLow] as AuditEntryRow).publishedAt !== null) this.auditLow++;
+    const out: AuditEntryRow[] = [];
+    for (let i = this.auditLow; i < this.auditOrder.length && out.length < limit; i++) {
+      const row = this.auditOrder[i] as AuditEntryRow;
+      if (row.publishedAt === null) out.push(row);
+    }
+    return out;
+  }
+
+  markAuditPublished(keys: readonly { tenantId: string; seq: number }[], publishedAt: string): void {
+    for (const { tenantId, seq } of keys) {
+      const row = this.audit.get(tenantId)?.[seq - 1];
+      if (row && row.publishedAt === null) row.publishedAt = publishedAt;
+    }
+  }
+
+  getDevice(tenantId: string, deviceId: string): DeviceRow | undefined {
+    return this.devices.get(tenantId + SEP + deviceId);
+  }
+
+  putDevice(row: DeviceRow): void {
+    const k = row.tenantId + SEP + row.deviceId;
+    const prev = this.devices.get(k);
+    this.devices.set(k, prev ? { ...row, headSeq: prev.headSeq, headHash: prev.headHash } : row);
+  }
+
+  appendEnvelopes(
+    tenantId: string,
+    deviceId: string,
+    expectedHeadSeq: number,
+    envelopes: readonly EnvelopeRow[],
+    newHead: { seq: number; hash: string },
+  ): boolean {
+    const k = tenantId + SEP + deviceId;
+    const dev = this.devices.get(k);
+    if (!dev || dev.headSeq !== expectedHeadSeq) return false;
+    this.devices.set(k, { ...dev, headSeq: newHead.seq, headHash: newHead.hash });
+    let list = this.envelopes.get(k);
+    if (!list) this.envelopes.set(k, (list = []));
+    list.push(...envelopes);
+    return true;
+  }
+
+  listEnvelopes(tenantId: string, deviceId: string): readonly EnvelopeRow[] {
+    return this.envelopes.get(tenantId + SEP + deviceId) ?? [];
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+const EMPTY: readonly string[] = Object.freeze([]) as readonly string[];
+
+/** Conflict listing order: creation time, then id. */
+export function conflictOrder(a: ConflictRow, b: ConflictRow): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.conflictId < b.conflictId ? -1 : a.conflictId > b.conflictId ? 1 : 0;
+}
+
+/** Key of an aggregate reference (exported for stores that share the layout). */
+export function aggregateKey(ref: AggregateRef): string {
+  return ref.type + SEP + ref.id;
+}

@@ -1,0 +1,120 @@
+/**
+ * SQLite schema of the reference store. Versioned in `schema_version`; each migration runs once,
+ * in order, inside a transaction.
+ */
+
+/** Migrations by version (index + 1). Append only. */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE idempotency (
+    tenant_id   TEXT    NOT NULL,
+    key         TEXT    NOT NULL,
+    fingerprint TEXT    NOT NULL,
+    recorded_at INTEGER NOT NULL,
+    client_id   TEXT,
+    client_seq  INTEGER,
+    status      INTEGER NOT NULL,
+    body        TEXT    NOT NULL,
+    headers     TEXT,
+    PRIMARY KEY (tenant_id, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX idempotency_recorded ON idempotency (recorded_at);
+
+  CREATE TABLE client_seq (
+    tenant_id TEXT    NOT NULL,
+    client_id TEXT    NOT NULL,
+    last_seq  INTEGER NOT NULL,
+    pending   TEXT,
+    PRIMARY KEY (tenant_id, client_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE aggregates (
+    tenant_id  TEXT    NOT NULL,
+    type       TEXT    NOT NULL,
+    id         TEXT    NOT NULL,
+    module     TEXT    NOT NULL,
+    version    INTEGER NOT NULL,
+    state      TEXT    NOT NULL,
+    updated_at TEXT    NOT NULL,
+    idx        TEXT,
+    PRIMARY KEY (tenant_id, type, id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE aggregate_index (
+    tenant_id TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    id        TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, name, value, id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE conflicts (
+    tenant_id   TEXT NOT NULL,
+    conflict_id TEXT NOT NULL,
+    module      TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    client_id   TEXT NOT NULL,
+    agg_type    TEXT NOT NULL,
+    agg_id      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, conflict_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX conflicts_open ON conflicts (tenant_id, client_id) WHERE status = 'open';
+  CREATE INDEX conflicts_list ON conflicts (tenant_id, module, created_at, conflict_id);
+
+  CREATE TABLE changes (
+    seq                INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id          TEXT    NOT NULL,
+    module             TEXT    NOT NULL,
+    agg_type           TEXT    NOT NULL,
+    agg_id             TEXT    NOT NULL,
+    version            INTEGER NOT NULL,
+    op                 TEXT    NOT NULL,
+    event_type         TEXT    NOT NULL,
+    state              TEXT    NOT NULL,
+    committed_at       TEXT    NOT NULL,
+    event_id           TEXT    NOT NULL,
+    client_mutation_id TEXT    NOT NULL,
+    actor_id           TEXT    NOT NULL,
+    published_at       TEXT
+  );
+  CREATE INDEX changes_tenant ON changes (tenant_id, seq);
+  CREATE INDEX changes_unpublished ON changes (seq) WHERE published_at IS NULL;
+
+  CREATE TABLE audit (
+    ord          INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id    TEXT    NOT NULL,
+    seq          INTEGER NOT NULL,
+    prev_hash    TEXT    NOT NULL,
+    hash         TEXT    NOT NULL,
+    event        TEXT    NOT NULL,
+    module       TEXT    NOT NULL,
+    action       TEXT    NOT NULL,
+    source_id    TEXT    NOT NULL,
+    published_at TEXT
+  );
+  CREATE UNIQUE INDEX audit_seq ON audit (tenant_id, seq);
+  CREATE UNIQUE INDEX audit_source ON audit (tenant_id, source_id);
+  CREATE INDEX audit_unpublished ON audit (ord) WHERE published_at IS NULL;
+
+  CREATE TABLE devices (
+    tenant_id      TEXT    NOT NULL,
+    device_id      TEXT    NOT NULL,
+    public_key_jwk TEXT    NOT NULL,
+    head_seq       INTEGER NOT NULL,
+    head_hash      TEXT    NOT NULL,
+    registered_at  TEXT    NOT NULL,
+    PRIMARY KEY (tenant_id, device_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE envelopes (
+    tenant_id   TEXT    NOT NULL,
+    device_id   TEXT    NOT NULL,
+    seq         INTEGER NOT NULL,
+    envelope    TEXT    NOT NULL,
+    accepted_at TEXT    NOT NULL,
+    PRIMARY KEY (tenant_id, device_id, seq)
+  ) WITHOUT ROWID;
+  `,
+];
