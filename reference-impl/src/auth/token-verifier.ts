@@ -5,7 +5,7 @@
  * a bad syntax is a 403 `invalid-tenant-id` (TR §1.3).
  */
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
-import { ProblemError } from '../http/problem.js';
+import { makeProblem, ProblemError } from '../http/problem.js';
 import { isValidTenantId } from './tenant-id.js';
 import { isRole, type Principal, type Role } from './principal.js';
 
@@ -31,6 +31,15 @@ export interface TokenVerifierOptions {
   readonly clockToleranceSeconds?: number;
   /** Clock for `exp`/`nbf` checks; defaults to the wall clock. */
   readonly now?: () => Date;
+  /**
+   * How many verified tokens to remember (default 1024; 0 disables). A client sends the same token
+   * with every request until it expires, and an Ed25519 verification costs more than the rest of a
+   * small push; a remembered token is still refused once expired, and is forgotten after
+   * `cacheTtlMs` so a key removed from the JWKS stops being honoured soon.
+   */
+  readonly cacheSize?: number;
+  /** Longest time a verification is remembered (default 60 s). */
+  readonly cacheTtlMs?: number;
 }
 
 /** Turns an `Authorization` header into a {@link Principal} or throws a {@link ProblemError}. */
@@ -41,7 +50,8 @@ export interface TokenVerifier {
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9_.~+/-]+=*)[ \t]*$/i;
 
 function unauthorized(detail: string): ProblemError {
-  return ProblemError.of('unauthorized', detail, {}, { 'www-authenticate': 'Bearer realm="syncproof"' });
+  // RFC 6750 §3: tell the client the token itself is the problem, so it refreshes and retries.
+  return ProblemError.of('unauthorized', detail, {}, { 'www-authenticate': 'Bearer realm="syncproof", error="invalid_token"' });
 }
 
 function reason(err: unknown): string {
@@ -64,7 +74,8 @@ function principalFrom(payload: JWTPayload): Principal {
   const tenant = payload['tenant_id'];
   if (tenant === undefined) throw unauthorized("token claim 'tenant_id' missing");
   if (!isValidTenantId(tenant)) {
-    throw ProblemError.of('invalid-tenant-id', "token claim 'tenant_id' is not a valid tenant id", { claim: 'tenant_id' });
+    // A signed token with a bad tenant is a policy refusal, not an authentication failure (TR §1.3).
+    throw new ProblemError(makeProblem('invalid-tenant-id', "token claim 'tenant_id' is not a valid tenant id", {}, 403));
   }
   const rawRoles = payload['roles'];
   if (!Array.isArray(rawRoles)) throw unauthorized("token claim 'roles' missing or not an array");
@@ -81,25 +92,45 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       : createRemoteJWKSet(new URL(options.jwks.url), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
   const audience = options.audience ?? DEFAULT_AUDIENCE;
   const tolerance = options.clockToleranceSeconds ?? 5;
+  const cacheSize = options.cacheSize ?? 1024;
+  const cacheTtlMs = options.cacheTtlMs ?? 60_000;
+  const clock = options.now ?? (() => new Date());
+  // token → principal, expiry (ms) and when it was verified; Map order gives LRU eviction.
+  const cache = new Map<string, { principal: Principal; expMs: number; verifiedMs: number }>();
   return {
     async verify(authorization) {
       if (authorization === undefined || authorization === '') throw unauthorized('missing bearer token');
       const match = BEARER.exec(authorization);
       if (!match?.[1]) throw unauthorized('authorization header is not a bearer token');
+      const token = match[1];
+      const nowMs = clock().getTime();
+      const hit = cache.get(token);
+      if (hit) {
+        cache.delete(token);
+        if (nowMs < hit.expMs + tolerance * 1000 && nowMs - hit.verifiedMs < cacheTtlMs) {
+          cache.set(token, hit);
+          return hit.principal;
+        }
+      }
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(match[1], keySet, {
+        ({ payload } = await jwtVerify(token, keySet, {
           algorithms: [...ACCEPTED_ALGORITHMS],
           issuer: options.issuer,
           audience,
           clockTolerance: tolerance,
-          requiredClaims: ['exp', 'sub'],
+          requiredClaims: ['exp', 'iat', 'sub'],
           ...(options.now ? { currentDate: options.now() } : {}),
         }));
       } catch (err) {
         throw unauthorized(reason(err));
       }
-      return principalFrom(payload);
+      const principal = principalFrom(payload);
+      if (cacheSize > 0 && typeof payload.exp === 'number') {
+        if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+        cache.set(token, { principal, expMs: payload.exp * 1000, verifiedMs: nowMs });
+      }
+      return principal;
     },
   };
 }

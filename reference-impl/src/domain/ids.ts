@@ -10,16 +10,32 @@ export function sha256Hex(text: string): string {
   return hash('sha256', text, 'hex');
 }
 
-const VARIANT = ['8', '9', 'a', 'b'];
+/** Char codes of the RFC 9562 variant nibble `10xx`: '8', '9', 'a', 'b'. */
+const VARIANT_CODES = [56, 57, 97, 98];
+/** Scratch buffer of the 36 char codes of a UUID (the core is single-threaded and not re-entrant here). */
+const UUID_CODES: number[] = new Array<number>(36).fill(45);
 
 /**
  * A UUID with the version 8 layout (RFC 9562 §5.8) whose custom bits are the first 122 bits of
  * SHA-256(`text`).
+ *
+ * Runs once per applied mutation (event id). Assembled from char codes in one `fromCharCode`
+ * call: a flat string of 36 one-byte characters, where slicing and concatenating the hex digest
+ * built a tree of eleven small strings per id that the memory store then kept alive.
  */
 export function uuidV8FromText(text: string): string {
   const h = sha256Hex(text);
-  const variant = VARIANT[parseInt(h[16] as string, 16) & 3] as string;
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  const c = UUID_CODES;
+  for (let i = 0; i < 8; i++) c[i] = h.charCodeAt(i);
+  // c[8], c[13], c[18], c[23] stay '-'.
+  for (let i = 8; i < 12; i++) c[i + 1] = h.charCodeAt(i);
+  c[14] = 56; // version nibble '8' replaces h[12]
+  for (let i = 13; i < 16; i++) c[i + 2] = h.charCodeAt(i);
+  const v = h.charCodeAt(16);
+  c[19] = VARIANT_CODES[(v <= 57 ? v - 48 : v - 87) & 3] as number; // variant replaces h[16]
+  for (let i = 17; i < 20; i++) c[i + 3] = h.charCodeAt(i);
+  for (let i = 20; i < 32; i++) c[i + 4] = h.charCodeAt(i);
+  return String.fromCharCode.apply(null, c);
 }
 
 /** Event id of TR §8.3: UUIDv8 layout from SHA-256(tenantId + "\n" + clientMutationId). */

@@ -22,7 +22,7 @@
 import type { AggregateRef, IdempotencyRecord, PendingSeq } from '../ports/records.js';
 import { StoreError, type MaybePromise, type StoreTx, type TxScope } from '../ports/store.js';
 import type { CoreDeps, PushResponse, Result } from './api.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, quoteJson } from './canonical-json.js';
 import { commitState } from './commit.js';
 import { effectiveConfig } from './config.js';
 import { NO_DEFECTS, type DefectSet } from './defects.js';
@@ -40,25 +40,43 @@ export function pushResponseBody(res: PushResponse): string {
 
 /**
  * Fingerprint of TR §3.4: SHA-256 of canonical JSON of (actorId, aggregate, op, baseVersion,
- * payload). Built by hand in canonical key order (actorId < aggregate < baseVersion < op <
- * payload; id < type) — equal to `canonicalJson({...})` but without an intermediate object.
+ * payload).
  */
 export function mutationFingerprint(m: Mutation): string {
-  return sha256Hex(
+  return sha256Hex(fingerprintInput(m));
+}
+
+/**
+ * The canonical JSON the fingerprint hashes, built by hand in canonical key order (actorId <
+ * aggregate < baseVersion < op < payload; id < type) — equal to `canonicalJson({...})` but
+ * without an intermediate object. The aggregate id is a validated UUID and op a known name, so
+ * neither needs escaping.
+ */
+export function fingerprintInput(m: Mutation): string {
+  return (
     '{"actorId":' +
-      JSON.stringify(m.actorId) +
-      ',"aggregate":{"id":' +
-      JSON.stringify(m.aggregate.id) +
-      ',"type":' +
-      JSON.stringify(m.aggregate.type) +
-      '},"baseVersion":' +
-      m.baseVersion +
-      ',"op":' +
-      JSON.stringify(m.op) +
-      ',"payload":' +
-      canonicalJson(m.payload) +
-      '}',
+    quoteJson(m.actorId) +
+    ',"aggregate":{"id":"' +
+    m.aggregate.id +
+    '","type":' +
+    quoteJson(m.aggregate.type) +
+    '},"baseVersion":' +
+    m.baseVersion +
+    ',"op":"' +
+    m.op +
+    '","payload":' +
+    canonicalJson(m.payload) +
+    '}'
   );
+}
+
+/**
+ * Whether a recorded decision was made for the same request. A record this core wrote keeps the
+ * fingerprint's input, and equal inputs are equal fingerprints, so the comparison needs no
+ * hash; a record read back from a database (or written by a REST write) has only the hex digest.
+ */
+function sameFingerprint(rec: IdempotencyRecord, input: string): boolean {
+  return rec instanceof PushRecord ? rec.fingerprintInput === input : rec.fingerprint === sha256Hex(input);
 }
 
 /** Handles a push body (any JSON value) for `module` under `ctx`. */
@@ -148,11 +166,11 @@ function decidePush(
       continue;
     }
     // 2. idempotency record: replay, or reuse (unrecorded, stops the push)
-    const fingerprint = mutationFingerprint(m);
+    const fpInput = fingerprintInput(m);
     const rec = tx.getIdempotency(keyTenant, cmid);
     const live = rec !== undefined && now - rec.recordedAt < retention;
     if (live && !reapply) {
-      if (rec.fingerprint !== fingerprint && !skipFingerprint) {
+      if (!skipFingerprint && !sameFingerprint(rec, fpInput)) {
         const p = problem('idempotency-key-reuse', 'this clientMutationId was used for a different mutation');
         outcomes[i] = { clientMutationId: cmid, clientSeq: seq, status: 'rejected', problem: p };
         stopped = true;
@@ -234,6 +252,7 @@ function decidePush(
     }
     // 6. record
     let outcome: DecidedOutcome;
+    let record: PushRecord;
     if (decision.kind === 'apply') {
       const eventId = eventIdFor(tenantId, cmid);
       const version = commitState(tx, {
@@ -251,8 +270,10 @@ function decidePush(
         nowIso,
       });
       outcome = { clientMutationId: cmid, clientSeq: seq, status: 'applied', newVersion: version, etag: etagFor(version), eventId };
+      record = new PushRecord(keyTenant, cmid, fpInput, now, clientId, seq, undefined, version, eventId);
     } else if (decision.kind === 'reject') {
       outcome = { clientMutationId: cmid, clientSeq: seq, status: 'rejected', problem: decision.problem };
+      record = new PushRecord(keyTenant, cmid, fpInput, now, clientId, seq, outcome, 0, '');
     } else {
       const conflictId = conflictIdFor(tenantId, cmid);
       tx.putConflict({
@@ -283,8 +304,8 @@ function decidePush(
         serverState: decision.serverState,
         policy: def.policy,
       };
+      record = new PushRecord(keyTenant, cmid, fpInput, now, clientId, seq, outcome, 0, '');
     }
-    const record = new PushRecord(keyTenant, cmid, fingerprint, now, clientId, seq, outcome);
     if (!tx.putIdempotency(record, rec !== undefined) && !reapply) {
       // Another writer recorded this key inside our transaction window: abort so the store retries.
       throw new StoreError('integrity', `idempotency record for ${cmid} appeared concurrently`);
@@ -303,38 +324,80 @@ function decidePush(
 }
 
 /**
+ * The idempotency record of a decided push outcome, kept compact because the memory store holds
+ * one per mutation for the whole retention period:
+ *  - an applied outcome is held as its version and event id; the outcome object and its bytes
+ *    are rebuilt on demand (a replay, a database write), identically each time;
+ *  - the fingerprint is held as its canonical input: `fingerprint` hashes it on first read (a
+ *    database store persisting the record), while this core compares inputs directly
+ *    ({@link sameFingerprint}), so the memory store never pays for the hash.
+ */
+class PushRecord implements IdempotencyRecord {
+  private digest: string | undefined;
+  constructor(
+    readonly tenantId: string,
+    readonly key: string,
+    readonly fingerprintInput: string,
+    readonly recordedAt: number,
+    readonly clientId: string,
+    readonly clientSeq: number,
+    /** The outcome when it is not `applied`. */
+    private readonly decided: DecidedOutcome | undefined,
+    private readonly version: number,
+    private readonly eventId: string,
+  ) {
+    // The input was built by concatenation (a tree of a dozen string pieces); reading a character
+    // makes V8 flatten it in place, so the record keeps one flat string, not the tree.
+    fingerprintInput.charCodeAt(0);
+  }
+  get status(): number {
+    return 200;
+  }
+  get fingerprint(): string {
+    return (this.digest ??= sha256Hex(this.fingerprintInput));
+  }
+  get value(): DecidedOutcome {
+    return (
+      this.decided ?? {
+        clientMutationId: this.key,
+        clientSeq: this.clientSeq,
+        status: 'applied',
+        newVersion: this.version,
+        etag: etagFor(this.version),
+        eventId: this.eventId,
+      }
+    );
+  }
+  get body(): string {
+    return this.decided ? canonicalJson(this.decided) : appliedJson(this.key, this.clientSeq, this.version, this.eventId);
+  }
+  /** The recorded outcome with the replay marker (same members and order as `{...value, replayed: true}`). */
+  replayed(): Outcome {
+    if (this.decided) return { ...this.decided, replayed: true };
+    return {
+      clientMutationId: this.key,
+      clientSeq: this.clientSeq,
+      status: 'applied',
+      newVersion: this.version,
+      etag: etagFor(this.version),
+      eventId: this.eventId,
+      replayed: true,
+    };
+  }
+}
+
+/**
  * Canonical JSON of an outcome. Applied outcomes (the hot path) are written out in canonical key
  * order (clientMutationId, clientSeq, etag, eventId, newVersion, status); their ids are
  * validated UUIDs and need no escaping. Equal to `canonicalJson(o)` for every outcome.
  */
 export function outcomeJson(o: Outcome): string {
-  if (o.status === 'applied' && o.replayed === undefined) {
-    return `{"clientMutationId":"${o.clientMutationId}","clientSeq":${o.clientSeq},"etag":"\\"${o.newVersion}\\"","eventId":"${o.eventId}","newVersion":${o.newVersion},"status":"applied"}`;
-  }
+  if (o.status === 'applied' && o.replayed === undefined) return appliedJson(o.clientMutationId, o.clientSeq, o.newVersion, o.eventId);
   return canonicalJson(o);
 }
 
-/**
- * The idempotency record of a decided push outcome. `body` (the canonical bytes) is computed on
- * first use: a SQLite/PostgreSQL store reads it when persisting, the memory store only when an
- * HTTP replay needs the bytes — canonical JSON is a function of the outcome, so the bytes are the
- * same whenever they are computed.
- */
-class PushRecord implements IdempotencyRecord {
-  readonly status = 200;
-  private json: string | undefined;
-  constructor(
-    readonly tenantId: string,
-    readonly key: string,
-    readonly fingerprint: string,
-    readonly recordedAt: number,
-    readonly clientId: string,
-    readonly clientSeq: number,
-    readonly value: DecidedOutcome,
-  ) {}
-  get body(): string {
-    return (this.json ??= outcomeJson(this.value));
-  }
+function appliedJson(cmid: string, seq: number, version: number, eventId: string): string {
+  return `{"clientMutationId":"${cmid}","clientSeq":${seq},"etag":"\\"${version}\\"","eventId":"${eventId}","newVersion":${version},"status":"applied"}`;
 }
 
 /** Push response whose serialised outcomes are built only when asked for (HTTP), never in simulation. */
@@ -359,6 +422,7 @@ class LazyPushResponse implements PushResponse {
 
 /** The recorded outcome with the replay marker. */
 function replayOutcome(rec: IdempotencyRecord): Outcome {
+  if (rec instanceof PushRecord) return rec.replayed();
   const value = (rec.value ?? JSON.parse(rec.body)) as DecidedOutcome;
   return { ...value, replayed: true };
 }

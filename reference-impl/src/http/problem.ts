@@ -3,42 +3,40 @@
  * reference server answers with is built here, so a type outside the list cannot be sent.
  */
 
-/** Base URI of every problem type. */
-export const PROBLEM_TYPE_BASE = 'https://syncproof.dev/problems/';
+import { PROBLEM_STATUSES, problemTypeUri, type ProblemName } from '../../../contracts/src/problem-types.js';
 
-/** Default status and title of each problem type (TR §11.1). */
-export const PROBLEM_TYPES = {
-  'malformed-json': { status: 400, title: 'Malformed JSON' },
-  'validation-failed': { status: 400, title: 'Validation failed' },
-  'unknown-aggregate-type': { status: 400, title: 'Unknown aggregate type' },
-  'invalid-tenant-id': { status: 400, title: 'Invalid tenant id' },
-  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
-  unauthorized: { status: 401, title: 'Unauthorized' },
-  forbidden: { status: 403, title: 'Forbidden' },
-  'tenant-mismatch': { status: 403, title: 'Tenant mismatch' },
-  'actor-mismatch': { status: 403, title: 'Actor mismatch' },
-  'permission-lost': { status: 403, title: 'Permission lost' },
-  'not-found': { status: 404, title: 'Not found' },
-  'idempotency-key-missing': { status: 400, title: 'Idempotency-Key missing' },
-  'idempotency-key-reuse': { status: 422, title: 'Idempotency-Key reused with a different request' },
-  'idempotency-key-in-flight': { status: 409, title: 'Idempotency-Key still in flight' },
-  'precondition-failed': { status: 412, title: 'Precondition failed' },
-  'precondition-required': { status: 428, title: 'Precondition required' },
-  'payload-too-large': { status: 413, title: 'Payload too large' },
-  'batch-too-large': { status: 413, title: 'Batch too large' },
-  'out-of-order': { status: 409, title: 'Out of order' },
-  'insufficient-stock': { status: 409, title: 'Insufficient stock' },
-  'business-rule-violation': { status: 422, title: 'Business rule violation' },
-  'conflict-not-open': { status: 409, title: 'Conflict not open' },
-  'envelope-signature-invalid': { status: 422, title: 'Envelope signature invalid' },
-  'envelope-chain-broken': { status: 422, title: 'Envelope chain broken' },
-  'envelope-replayed': { status: 409, title: 'Envelope replayed' },
-  'internal-error': { status: 500, title: 'Internal error' },
-  'service-unavailable': { status: 503, title: 'Service unavailable' },
-} as const satisfies Record<string, { status: number; title: string }>;
+export type { ProblemName };
 
-/** A problem type name from the closed list. */
-export type ProblemName = keyof typeof PROBLEM_TYPES;
+/** Human titles of the problem types (the status comes from the contract's closed list). */
+const TITLES: Readonly<Record<ProblemName, string>> = {
+  'malformed-json': 'Malformed JSON',
+  'validation-failed': 'Validation failed',
+  'unknown-aggregate-type': 'Unknown aggregate type',
+  'invalid-tenant-id': 'Invalid tenant id',
+  'unsupported-media-type': 'Unsupported media type',
+  unauthorized: 'Unauthorized',
+  forbidden: 'Forbidden',
+  'tenant-mismatch': 'Tenant mismatch',
+  'actor-mismatch': 'Actor mismatch',
+  'permission-lost': 'Permission lost',
+  'not-found': 'Not found',
+  'idempotency-key-missing': 'Idempotency-Key missing',
+  'idempotency-key-reuse': 'Idempotency-Key reused with a different request',
+  'idempotency-key-in-flight': 'Idempotency-Key still in flight',
+  'precondition-failed': 'Precondition failed',
+  'precondition-required': 'Precondition required',
+  'payload-too-large': 'Payload too large',
+  'batch-too-large': 'Batch too large',
+  'out-of-order': 'Out of order',
+  'insufficient-stock': 'Insufficient stock',
+  'business-rule-violation': 'Business rule violation',
+  'conflict-not-open': 'Conflict not open',
+  'envelope-signature-invalid': 'Envelope signature invalid',
+  'envelope-chain-broken': 'Envelope chain broken',
+  'envelope-replayed': 'Envelope replayed',
+  'internal-error': 'Internal error',
+  'service-unavailable': 'Service unavailable',
+};
 
 /** An RFC 9457 problem document. Extensions sit beside the standard members. */
 export interface Problem {
@@ -55,12 +53,14 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** True when `name` is on the closed list. */
 export function isProblemName(name: string): name is ProblemName {
-  return Object.hasOwn(PROBLEM_TYPES, name);
+  return Object.hasOwn(PROBLEM_STATUSES, name);
 }
 
+const STANDARD_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance']);
+
 /**
- * Builds a problem document. `status` defaults to the type's own; extensions are copied after the
- * standard members so they cannot overwrite them.
+ * Builds a problem document. `status` defaults to the type's usual one
+ * (contracts/src/problem-types.ts); extensions follow the standard members and never overwrite them.
  */
 export function makeProblem(
   name: ProblemName,
@@ -68,13 +68,14 @@ export function makeProblem(
   extensions: Readonly<Record<string, unknown>> = {},
   status?: number,
 ): Problem {
-  const def = PROBLEM_TYPES[name];
+  const ext: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(extensions)) if (!STANDARD_MEMBERS.has(k)) ext[k] = v;
   return {
-    ...extensions,
-    type: PROBLEM_TYPE_BASE + name,
-    title: def.title,
-    status: status ?? def.status,
+    type: problemTypeUri(name),
+    title: TITLES[name],
+    status: status ?? PROBLEM_STATUSES[name][0],
     ...(detail === undefined ? {} : { detail }),
+    ...ext,
   };
 }
 

@@ -63,6 +63,16 @@ class TenantMap<V> {
   }
 }
 
+/** Kinds of undo steps. */
+const enum Undo {
+  Idempotency,
+  ClientSeq,
+  Aggregate,
+  Conflict,
+  Change,
+  Audit,
+}
+
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
   /** Called inside every transaction before commit (tests: inject a failure to check atomicity). */
@@ -87,8 +97,8 @@ class MemoryStore implements SyncStore {
   private readonly conflictsByTenant = new Map<string, Map<string, ConflictRow>>();
   /** tenant → conflictId → row of the open conflicts only. */
   private readonly openByTenant = new Map<string, Map<string, ConflictRow>>();
-  /** tenant\0client → (type\0id → open conflictId). */
-  private readonly openByClient = new Map<string, Map<string, string>>();
+  /** (tenant, client) → (type\0id → open conflictId); nested so the per-mutation check builds no key string. */
+  private readonly openByClient = new TenantMap<Map<string, string>>();
   /** All changes in seq order (seq = position + 1). */
   private readonly changes: Mutable<ChangeRow>[] = [];
   private readonly changesByTenant = new Map<string, Mutable<ChangeRow>[]>();
@@ -100,7 +110,13 @@ class MemoryStore implements SyncStore {
   private auditLow = 0;
   private readonly devices = new Map<string, DeviceRow>();
   private readonly envelopes = new Map<string, EnvelopeRow[]>();
-  private undo: (() => void)[] | undefined;
+  /**
+   * Undo log of the running transaction (undefined outside one): flat groups of
+   * `[kind, a, b, c]` replayed backwards on failure. Plain slots instead of a closure per write:
+   * a push writes three or four rows per mutation, and the log is reused across transactions.
+   */
+  private undo: unknown[] | undefined;
+  private readonly undoLog: unknown[] = [];
   private closed = false;
   private readonly tx: StoreTx;
 
@@ -111,23 +127,63 @@ class MemoryStore implements SyncStore {
   transaction<T>(_scope: TxScope, fn: (tx: StoreTx) => T): T {
     if (this.closed) throw new StoreError('closed', 'store is closed');
     if (this.undo) throw new StoreError('integrity', 'nested transactions are not supported');
-    const undo: (() => void)[] = [];
+    const undo = this.undoLog;
     this.undo = undo;
     try {
       const result = fn(this.tx);
       this.options.beforeCommit?.(this.tx);
       return result;
     } catch (err) {
-      for (let i = undo.length - 1; i >= 0; i--) (undo[i] as () => void)();
+      this.rollback(undo);
       throw err;
     } finally {
+      undo.length = 0;
       this.undo = undefined;
     }
   }
 
-  private record(step: () => void): void {
-    if (!this.undo) throw new StoreError('integrity', 'write outside a transaction');
-    this.undo.push(step);
+  /** Appends one undo step (see {@link undo}). */
+  private record(kind: Undo, a: unknown, b: unknown, c: unknown): void {
+    const undo = this.undo;
+    if (!undo) throw new StoreError('integrity', 'write outside a transaction');
+    undo.push(kind, a, b, c);
+  }
+
+  private rollback(undo: unknown[]): void {
+    for (let i = undo.length - 4; i >= 0; i -= 4) {
+      const a = undo[i + 1];
+      const b = undo[i + 2];
+      const c = undo[i + 3];
+      switch (undo[i] as Undo) {
+        case Undo.Idempotency: {
+          const rec = a as IdempotencyRecord;
+          if (b) this.idem.set(rec.tenantId, rec.key, b as IdempotencyRecord);
+          else this.idem.delete(rec.tenantId, rec.key);
+          break;
+        }
+        case Undo.ClientSeq: {
+          const row = a as ClientSeqRow;
+          if (b) this.seqs.set(row.tenantId, row.clientId, b as ClientSeqRow);
+          else this.seqs.delete(row.tenantId, row.clientId);
+          break;
+        }
+        case Undo.Aggregate:
+          this.undoAggregate(a as AggregateRow, b as AggregateRow | undefined, c as Map<string, AggregateRow>);
+          break;
+        case Undo.Conflict:
+          this.undoConflict(a as ConflictRow, b as ConflictRow | undefined, c as Map<string, ConflictRow>);
+          break;
+        case Undo.Change:
+          this.changes.pop();
+          (a as ChangeRow[]).pop();
+          this.unpublished--;
+          break;
+        case Undo.Audit:
+          (a as AuditEntryRow[]).pop();
+          this.auditOrder.pop();
+          break;
+      }
+    }
   }
 
   private makeTx(): StoreTx {
@@ -140,7 +196,7 @@ class MemoryStore implements SyncStore {
         const prev = this.idem.get(t, k);
         if (prev && !overwrite) return false;
         this.idem.set(t, k, record);
-        this.record(prev ? () => this.idem.set(t, k, prev) : () => this.idem.delete(t, k));
+        this.record(Undo.Idempotency, record, prev, undefined);
         return true;
       },
       getClientSeq: (tenantId, clientId) => this.seqs.get(tenantId, clientId),
@@ -149,14 +205,14 @@ class MemoryStore implements SyncStore {
         const k = row.clientId;
         const prev = this.seqs.get(t, k);
         this.seqs.set(t, k, row);
-        this.record(prev ? () => this.seqs.set(t, k, prev) : () => this.seqs.delete(t, k));
+        this.record(Undo.ClientSeq, row, prev, undefined);
       },
       getAggregate: (tenantId, type, id) => this.aggregates.get(tenantId, type)?.get(id),
       putAggregate: (row) => this.putAggregate(row),
       lookupIndex: (tenantId, index, value) => this.index.get(tenantId + SEP + index + SEP + value) ?? EMPTY,
       getConflict: (tenantId, conflictId) => this.conflicts.get(tenantId + SEP + conflictId),
       openConflictFor: (tenantId, clientId, aggregate) => {
-        const open = this.openByClient.get(tenantId + SEP + clientId);
+        const open = this.openByClient.get(tenantId, clientId);
         return open === undefined || open.size === 0 ? undefined : open.get(aggregate.type + SEP + aggregate.id);
       },
       putConflict: (row) => this.putConflict(row),
@@ -182,14 +238,18 @@ class MemoryStore implements SyncStore {
       if (prevIndex) for (const name in prevIndex) this.indexRemove(row.tenantId, name, prevIndex[name] as string, row.id);
       if (nextIndex) for (const name in nextIndex) this.indexAdd(row.tenantId, name, nextIndex[name] as string, row.id);
     }
-    this.record(() => {
-      if (prevIndex !== nextIndex) {
-        if (nextIndex) for (const name in nextIndex) this.indexRemove(row.tenantId, name, nextIndex[name] as string, row.id);
-        if (prevIndex) for (const name in prevIndex) this.indexAdd(row.tenantId, name, prevIndex[name] as string, row.id);
-      }
-      if (prev) rows.set(row.id, prev);
-      else rows.delete(row.id);
-    });
+    this.record(Undo.Aggregate, row, prev, rows);
+  }
+
+  private undoAggregate(row: AggregateRow, prev: AggregateRow | undefined, rows: Map<string, AggregateRow>): void {
+    const prevIndex = prev?.index;
+    const nextIndex = row.index;
+    if (prevIndex !== nextIndex) {
+      if (nextIndex) for (const name in nextIndex) this.indexRemove(row.tenantId, name, nextIndex[name] as string, row.id);
+      if (prevIndex) for (const name in prevIndex) this.indexAdd(row.tenantId, name, prevIndex[name] as string, row.id);
+    }
+    if (prev) rows.set(row.id, prev);
+    else rows.delete(row.id);
   }
 
   private indexAdd(tenantId: string, name: string, value: string, id: string): void {
@@ -217,34 +277,36 @@ class MemoryStore implements SyncStore {
     const tenantConflicts = byTenant;
     tenantConflicts.set(row.conflictId, row);
     this.syncOpen(prev, row);
-    this.record(() => {
-      if (prev) {
-        this.conflicts.set(k, prev);
-        tenantConflicts.set(row.conflictId, prev);
-      } else {
-        this.conflicts.delete(k);
-        tenantConflicts.delete(row.conflictId);
-      }
-      this.syncOpen(row, prev);
-    });
+    this.record(Undo.Conflict, row, prev, tenantConflicts);
+  }
+
+  private undoConflict(row: ConflictRow, prev: ConflictRow | undefined, tenantConflicts: Map<string, ConflictRow>): void {
+    const k = row.tenantId + SEP + row.conflictId;
+    if (prev) {
+      this.conflicts.set(k, prev);
+      tenantConflicts.set(row.conflictId, prev);
+    } else {
+      this.conflicts.delete(k);
+      tenantConflicts.delete(row.conflictId);
+    }
+    this.syncOpen(row, prev);
   }
 
   /** Keeps the open-conflict lookup in step when a conflict goes from `before` to `after`. */
   private syncOpen(before: ConflictRow | undefined, after: ConflictRow | undefined): void {
     const row = after ?? before;
     if (!row) return;
-    const ck = row.tenantId + SEP + row.clientId;
     const ak = row.aggregate.type + SEP + row.aggregate.id;
     if (before?.status === 'open') {
-      this.openByClient.get(ck)?.delete(ak);
+      this.openByClient.get(row.tenantId, row.clientId)?.delete(ak);
       this.openByTenant.get(row.tenantId)?.delete(row.conflictId);
     }
     if (after?.status === 'open') {
       let t = this.openByTenant.get(row.tenantId);
       if (!t) this.openByTenant.set(row.tenantId, (t = new Map()));
       t.set(row.conflictId, after);
-      let m = this.openByClient.get(ck);
-      if (!m) this.openByClient.set(ck, (m = new Map()));
+      let m = this.openByClient.get(row.tenantId, row.clientId);
+      if (!m) this.openByClient.set(row.tenantId, row.clientId, (m = new Map()));
       // The earliest open conflict on an aggregate blocks; later ones cannot exist while it is
       // open (the later mutation would have been blocked), but keep the first to be safe.
       if (!m.has(ak)) m.set(ak, row.conflictId);
@@ -274,12 +336,7 @@ class MemoryStore implements SyncStore {
     if (!list) this.changesByTenant.set(row.tenantId, (list = []));
     list.push(row);
     this.unpublished++;
-    const tenantList = list;
-    this.record(() => {
-      this.changes.pop();
-      tenantList.pop();
-      this.unpublished--;
-    });
+    this.record(Undo.Change, list, undefined, undefined);
     return seq;
   }
 
@@ -293,11 +350,7 @@ class MemoryStore implements SyncStore {
     const row: Mutable<AuditEntryRow> = { ...input, publishedAt: null };
     list.push(row);
     this.auditOrder.push(row);
-    const tenantList = list;
-    this.record(() => {
-      tenantList.pop();
-      this.auditOrder.pop();
-    });
+    this.record(Undo.Audit, list, undefined, undefined);
   }
 
   // --- queries

@@ -1,0 +1,152 @@
+/**
+ * `syncproof serve`: starts the reference server and keeps it running until SIGTERM/SIGINT, then
+ * drains (stops accepting, finishes in-flight requests, gives the relay a moment to flush) and
+ * resolves to exit code 0. Bad options are a {@link UsageError} (exit 2).
+ *
+ *   syncproof serve [--port <n>] [--host <addr>] [--db <sqlite-file|:memory:|postgres-url>]
+ *                   [--nats <url>] [--dev-issuer] [--jwks-url <url> --issuer <iss> [--audience <aud>]]
+ *                   [--defect <name>]... [--retention-days <n>] [--sync-stream <name>]
+ *                   [--audit-stream <name>] [--subject-prefix <p>] [--validate-responses strict|log|off]
+ *
+ * `DATABASE_URL` and `NATS_URL` are honoured when the flags are absent.
+ */
+import { UsageError } from '../../conformance/cli/usage-error.js';
+import { defectSet } from '../src/domain/defects.js';
+import { startServer, type ServerConfig } from '../src/server.js';
+
+const FLAGS = new Set(['--dev-issuer']);
+const OPTIONS = new Set([
+  '--port',
+  '--host',
+  '--db',
+  '--nats',
+  '--jwks-url',
+  '--issuer',
+  '--audience',
+  '--defect',
+  '--retention-days',
+  '--sync-stream',
+  '--audit-stream',
+  '--subject-prefix',
+  '--validate-responses',
+  '--drain-ms',
+]);
+
+interface Parsed {
+  readonly flags: Set<string>;
+  readonly values: Map<string, string[]>;
+}
+
+function parse(args: readonly string[]): Parsed {
+  const flags = new Set<string>();
+  const values = new Map<string, string[]>();
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    if (FLAGS.has(name)) {
+      flags.add(name);
+      continue;
+    }
+    if (!OPTIONS.has(name)) throw new UsageError(`unknown option '${arg}' (see 'syncproof serve --help')`);
+    const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : args[++i];
+    if (value === undefined || (value.startsWith('--') && eq < 0)) throw new UsageError(`option ${name} needs a value`);
+    values.set(name, [...(values.get(name) ?? []), value]);
+  }
+  return { flags, values };
+}
+
+function one(p: Parsed, name: string): string | undefined {
+  const v = p.values.get(name);
+  if (v && v.length > 1) throw new UsageError(`option ${name} given more than once`);
+  return v?.[0];
+}
+
+function int(p: Parsed, name: string, min: number, max: number): number | undefined {
+  const raw = one(p, name);
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new UsageError(`${name} must be an integer in ${min}..${max}, got '${raw}'`);
+  return Number(raw);
+}
+
+/** Builds the server configuration from arguments and environment. Throws {@link UsageError}. */
+export function serveConfig(args: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const p = parse(args);
+  // An empty variable counts as unset (a common way to switch a service off).
+  const db = one(p, '--db') ?? (env['DATABASE_URL'] || undefined) ?? ':memory:';
+  if (db.trim() === '') throw new UsageError('--db must not be empty');
+  const natsUrl = one(p, '--nats') ?? (env['NATS_URL'] || undefined);
+  if (natsUrl !== undefined && !/^(nats|tls|ws|wss):\/\/|^[^/\s]+:\d+$/.test(natsUrl)) {
+    throw new UsageError(`--nats must be a NATS URL (nats://host:port), got '${natsUrl}'`);
+  }
+  const jwksUrl = one(p, '--jwks-url');
+  const issuer = one(p, '--issuer');
+  if (jwksUrl !== undefined) {
+    if (!/^https?:\/\//.test(jwksUrl)) throw new UsageError(`--jwks-url must be an http(s) URL, got '${jwksUrl}'`);
+    if (!issuer) throw new UsageError('--jwks-url needs --issuer (the expected iss claim)');
+  }
+  const validate = one(p, '--validate-responses');
+  if (validate !== undefined && !['strict', 'log', 'off'].includes(validate)) {
+    throw new UsageError(`--validate-responses must be strict, log or off, got '${validate}'`);
+  }
+  let defects;
+  try {
+    defects = defectSet(p.values.get('--defect'));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const retentionDays = int(p, '--retention-days', 1, 36_500);
+  const drainMs = int(p, '--drain-ms', 0, 600_000);
+  const syncStream = one(p, '--sync-stream');
+  const auditStream = one(p, '--audit-stream');
+  const subjectPrefix = one(p, '--subject-prefix');
+  const audience = one(p, '--audience');
+  return {
+    port: int(p, '--port', 0, 65_535) ?? 8080,
+    host: one(p, '--host') ?? '127.0.0.1',
+    db,
+    devIssuer: p.flags.has('--dev-issuer'),
+    defects,
+    ...(natsUrl ? { natsUrl } : {}),
+    ...(jwksUrl ? { jwksUrl } : {}),
+    ...(issuer ? { issuer } : {}),
+    ...(audience ? { audience } : {}),
+    ...(retentionDays !== undefined ? { retentionDays } : {}),
+    ...(drainMs !== undefined ? { drainMs } : {}),
+    ...(syncStream ? { syncStream } : {}),
+    ...(auditStream ? { auditStream } : {}),
+    ...(subjectPrefix ? { subjectPrefix } : {}),
+    ...(validate ? { validateResponses: validate as ServerConfig['validateResponses'] } : {}),
+  };
+}
+
+/** Runs the server until SIGTERM/SIGINT; resolves 0 after a clean drain. */
+export async function run(args: string[]): Promise<number> {
+  const config = serveConfig(args);
+  let server;
+  try {
+    server = await startServer(config);
+  } catch (err) {
+    // Could not open the store or bind the port: a configuration problem, not a crash.
+    process.stderr.write(`syncproof serve: cannot start: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const running = server;
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`syncproof serve: ${signal}, draining\n`);
+      running.close().then(
+        () => resolve(0),
+        (err: unknown) => {
+          process.stderr.write(`syncproof serve: error while draining: ${(err as Error).message}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}
