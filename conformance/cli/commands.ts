@@ -111,6 +111,17 @@ problem responses, versioned resources without ETag, and tenant taken from the b
     load: async () => import('../../contracts/lint/lint-command.js'),
   },
   {
+    name: 'pact-verify',
+    summary: "verify the offline client's committed pact against a server",
+    help: `usage: syncproof pact-verify [--target <profile.yaml>] [--pact <file>]
+
+Verifies the committed client pact (contracts/pacts/) against a server. Without --target it starts
+the embedded reference server and also verifies the event consumer pact against the reference
+core's events. The profile must let the suite mint tokens for any tenant, because every interaction
+runs in a fresh tenant. Exit 3 when the server cannot be reached or a provider state cannot be set up.`,
+    load: async () => import('../pact/src/pact-verify-command.js'),
+  },
+  {
     name: 'mock',
     summary: 'serve a Prism mock of the sync contract for client teams',
     help: `usage: syncproof mock [--port <n>]
