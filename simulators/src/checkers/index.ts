@@ -1,0 +1,35 @@
+/** Every invariant checker, and a helper that runs them all over one history. */
+import type { HistoryEntry } from '../history/history-entry.js';
+import { type Checker, type CheckResult, runChecker } from './checker.js';
+import { noSilentLoss } from './no-silent-loss.js';
+import { exactlyOnce } from './exactly-once.js';
+import { perAggregateOrder } from './per-aggregate-order.js';
+import { convergence } from './convergence.js';
+import { tenantIsolation } from './tenant-isolation.js';
+import { eventPerApplied } from './event-per-applied.js';
+import { auditPerPhiConflict } from './audit-per-phi-conflict.js';
+
+export type { Checker, CheckResult, Verdict } from './checker.js';
+
+/** All checkers, in report order. */
+export const ALL_CHECKERS: readonly Checker[] = [
+  noSilentLoss,
+  exactlyOnce,
+  perAggregateOrder,
+  convergence,
+  tenantIsolation,
+  eventPerApplied,
+  auditPerPhiConflict,
+];
+
+/** Runs every checker; a throwing checker yields `unknown`. */
+export function checkHistory(entries: readonly HistoryEntry[], checkers: readonly Checker[] = ALL_CHECKERS): CheckResult[] {
+  return checkers.map((c) => runChecker(c, entries));
+}
+
+/** Overall verdict: fail if any failed, else unknown if any unknown, else pass. */
+export function overallVerdict(results: readonly CheckResult[]): 'pass' | 'fail' | 'unknown' {
+  if (results.some((r) => r.verdict === 'fail')) return 'fail';
+  if (results.some((r) => r.verdict === 'unknown')) return 'unknown';
+  return 'pass';
+}
