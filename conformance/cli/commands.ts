@@ -34,13 +34,15 @@ signed reports to --out (default reports/) unless --no-report.`,
     name: 'serve',
     summary: 'start the reference server',
     help: `usage: syncproof serve [--port <n>] [--host <addr>] [--db <sqlite-file|:memory:|memory|postgres-url>] [--nats <url>]
-                      [--dev-issuer | --jwks-url <url> --issuer <iss> [--audience <aud>]] [--defect <name>]...
+                      [--dev-issuer | --jwks-url <url> --issuer <iss> [--audience <aud>] | --jwks-file <path> --issuer <iss>]
+                      [--test-hooks [--test-retention-seconds <n>]] [--defect <name>]...
                       [--retention-days <n>] [--sync-stream <name>] [--audit-stream <name>] [--subject-prefix <p>]
                       [--validate-responses strict|log|off] [--drain-ms <n>]
 
 Starts the reference sync server (default port 8080, SQLite). DATABASE_URL and NATS_URL are used when
 the flags are absent; without NATS events wait in the outbox. Logs one line with what it uses; GET
-/healthz answers; SIGTERM drains in-flight requests and exits 0.`,
+/healthz answers; SIGTERM drains in-flight requests and exits 0. --test-hooks enables the optional
+test hooks of conformance/TARGET.md §5 (never on by default).`,
     load: async () => import('../../reference-impl/cli/serve-command.js'),
   },
   {

@@ -4,23 +4,30 @@
  * resolves to exit code 0. Bad options are a {@link UsageError} (exit 2).
  *
  *   syncproof serve [--port <n>] [--host <addr>] [--db <sqlite-file|:memory:|postgres-url>]
- *                   [--nats <url>] [--dev-issuer] [--jwks-url <url> --issuer <iss> [--audience <aud>]]
- *                   [--defect <name>]... [--retention-days <n>] [--sync-stream <name>]
- *                   [--audit-stream <name>] [--subject-prefix <p>] [--validate-responses strict|log|off]
+ *                   [--nats <url>] [--dev-issuer] [--jwks-url <url> | --jwks-file <path>]
+ *                   [--issuer <iss>] [--audience <aud>] [--defect <name>]... [--retention-days <n>]
+ *                   [--sync-stream <name>] [--audit-stream <name>] [--subject-prefix <p>]
+ *                   [--validate-responses strict|log|off] [--drain-ms <n>]
+ *                   [--test-hooks [--test-retention-seconds <n>]]
  *
- * `DATABASE_URL` and `NATS_URL` are honoured when the flags are absent.
+ * `DATABASE_URL` and `NATS_URL` are honoured when the flags are absent. `--jwks-file` trusts a
+ * public key set from a file (the dev-only key of conformance/profiles/reference.yaml);
+ * `--test-hooks` enables the host contract's test hooks (conformance/TARGET.md §5) and allows a
+ * retention in seconds for the retention check — conformance runs only.
  */
 import { UsageError } from '../../conformance/cli/usage-error.js';
+import { JwksFileError, readJwksFile } from '../src/auth/jwks-file.js';
 import { defectSet } from '../src/domain/defects.js';
 import { startServer, type ServerConfig } from '../src/server.js';
 
-const FLAGS = new Set(['--dev-issuer']);
+const FLAGS = new Set(['--dev-issuer', '--test-hooks']);
 const OPTIONS = new Set([
   '--port',
   '--host',
   '--db',
   '--nats',
   '--jwks-url',
+  '--jwks-file',
   '--issuer',
   '--audience',
   '--defect',
@@ -30,6 +37,7 @@ const OPTIONS = new Set([
   '--subject-prefix',
   '--validate-responses',
   '--drain-ms',
+  '--test-retention-seconds',
 ]);
 
 interface Parsed {
@@ -80,10 +88,22 @@ export function serveConfig(args: readonly string[], env: NodeJS.ProcessEnv = pr
     throw new UsageError(`--nats must be a NATS URL (nats://host:port), got '${natsUrl}'`);
   }
   const jwksUrl = one(p, '--jwks-url');
+  const jwksFile = one(p, '--jwks-file');
   const issuer = one(p, '--issuer');
+  if (jwksUrl !== undefined && jwksFile !== undefined) throw new UsageError('give --jwks-url or --jwks-file, not both');
   if (jwksUrl !== undefined) {
     if (!/^https?:\/\//.test(jwksUrl)) throw new UsageError(`--jwks-url must be an http(s) URL, got '${jwksUrl}'`);
     if (!issuer) throw new UsageError('--jwks-url needs --issuer (the expected iss claim)');
+  }
+  let jwks;
+  if (jwksFile !== undefined) {
+    if (!issuer) throw new UsageError('--jwks-file needs --issuer (the expected iss claim)');
+    try {
+      jwks = readJwksFile(jwksFile);
+    } catch (err) {
+      if (err instanceof JwksFileError) throw new UsageError(`--jwks-file: ${err.message}`);
+      throw err;
+    }
   }
   const validate = one(p, '--validate-responses');
   if (validate !== undefined && !['strict', 'log', 'off'].includes(validate)) {
@@ -96,6 +116,13 @@ export function serveConfig(args: readonly string[], env: NodeJS.ProcessEnv = pr
     throw new UsageError((err as Error).message);
   }
   const retentionDays = int(p, '--retention-days', 1, 36_500);
+  const testHooks = p.flags.has('--test-hooks');
+  const testRetentionSeconds = int(p, '--test-retention-seconds', 1, 3_600);
+  if (testRetentionSeconds !== undefined && !testHooks) {
+    // A retention of seconds breaks offline clients (TR §3.5); it exists only for the retention check.
+    throw new UsageError('--test-retention-seconds is a test hook: it needs --test-hooks');
+  }
+  if (testRetentionSeconds !== undefined && retentionDays !== undefined) throw new UsageError('give --retention-days or --test-retention-seconds, not both');
   const drainMs = int(p, '--drain-ms', 0, 600_000);
   const syncStream = one(p, '--sync-stream');
   const auditStream = one(p, '--audit-stream');
@@ -109,9 +136,12 @@ export function serveConfig(args: readonly string[], env: NodeJS.ProcessEnv = pr
     defects,
     ...(natsUrl ? { natsUrl } : {}),
     ...(jwksUrl ? { jwksUrl } : {}),
+    ...(jwks && jwksFile ? { jwks, jwksFile } : {}),
     ...(issuer ? { issuer } : {}),
     ...(audience ? { audience } : {}),
     ...(retentionDays !== undefined ? { retentionDays } : {}),
+    ...(testHooks ? { testHooks } : {}),
+    ...(testRetentionSeconds !== undefined ? { testRetentionSeconds } : {}),
     ...(drainMs !== undefined ? { drainMs } : {}),
     ...(syncStream ? { syncStream } : {}),
     ...(auditStream ? { auditStream } : {}),

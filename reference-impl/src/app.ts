@@ -60,6 +60,12 @@ export interface AppOptions {
   readonly isDraining?: () => boolean;
   /** Sink for one-line error logs (default stderr). */
   readonly log?: (line: string) => void;
+  /**
+   * Honour the host contract's test hooks (conformance/TARGET.md §5, http/test-hooks.ts): the
+   * `Syncproof-Test-Hold-Ms` header holds a REST write in flight. Conformance runs only; never on
+   * unless asked for, because a client could otherwise slow the server down at will.
+   */
+  readonly testHooks?: boolean;
 }
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -126,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     responder: new Responder(options.validateResponses ?? 'strict', log),
     devIssuer: options.devIssuer,
     onCommit: options.onCommit ?? (() => undefined),
+    testHooks: options.testHooks === true,
   };
   registerOpsRoutes(app, rc);
   registerSyncRoutes(app, rc);

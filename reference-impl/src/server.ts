@@ -6,6 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import type { JSONWebKeySet } from 'jose';
 import { buildApp } from './app.js';
 import { createDevIssuer } from './auth/dev-issuer.js';
 import { createTokenVerifier, DEFAULT_AUDIENCE, type TokenVerifier } from './auth/token-verifier.js';
@@ -33,11 +34,24 @@ export interface ServerConfig {
   readonly devIssuer: boolean;
   /** Verify tokens against this JWKS URL (production). */
   readonly jwksUrl?: string;
+  /**
+   * Verify tokens against this public key set (`--jwks-file`; e.g. the dev-only key of
+   * conformance/profiles/reference.yaml). `jwksFile` names it in the start line.
+   */
+  readonly jwks?: JSONWebKeySet;
+  readonly jwksFile?: string;
   readonly issuer?: string;
   readonly audience?: string;
   readonly defects?: DefectSet;
   /** Idempotency record retention in days (default 30). */
   readonly retentionDays?: number;
+  /**
+   * Honour the host contract's test hooks (`--test-hooks`, conformance/TARGET.md §5). Conformance
+   * runs only; announced loudly in the start line.
+   */
+  readonly testHooks?: boolean;
+  /** Test-only idempotency retention in seconds (needs `testHooks`; wins over `retentionDays`). */
+  readonly testRetentionSeconds?: number;
   readonly validateResponses?: ResponseValidation;
   /** How long SIGTERM waits for the relay to flush (default 2 s). */
   readonly drainMs?: number;
@@ -85,6 +99,13 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
       audience: config.audience ?? DEFAULT_AUDIENCE,
     });
     tokens = `tokens from ${config.jwksUrl}${issuer ? ' (dev issuer also on)' : ''}`;
+  } else if (config.jwks) {
+    verifier = createTokenVerifier({
+      jwks: { kind: 'local', jwks: config.jwks },
+      issuer: config.issuer ?? '',
+      audience: config.audience ?? DEFAULT_AUDIENCE,
+    });
+    tokens = `tokens signed by the keys of ${config.jwksFile ?? 'the given JWKS'} (iss ${config.issuer ?? ''})${issuer ? ' (dev issuer also on)' : ''}`;
   } else if (issuer) {
     tokens = 'tokens from the dev issuer (POST /v1/dev/tokens)';
   } else {
@@ -110,6 +131,12 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     relay.start();
   }
 
+  const retentionMs =
+    config.testHooks && config.testRetentionSeconds !== undefined
+      ? config.testRetentionSeconds * 1000
+      : config.retentionDays !== undefined
+        ? config.retentionDays * 86_400_000
+        : undefined;
   let closing = false;
   const app = await buildApp({
     isDraining: () => closing,
@@ -117,7 +144,8 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     ...(verifier ? { verifier } : {}),
     ...(issuer ? { devIssuer: issuer } : {}),
     ...(config.defects ? { defects: config.defects } : {}),
-    ...(config.retentionDays !== undefined ? { coreConfig: { idempotencyRetentionMs: config.retentionDays * 86_400_000 } } : {}),
+    ...(retentionMs !== undefined ? { coreConfig: { idempotencyRetentionMs: retentionMs } } : {}),
+    ...(config.testHooks ? { testHooks: true } : {}),
     // Checking every response costs ~40 % of a small push; tests and the in-process target keep
     // buildApp's `strict`, a served process checks only when asked (--validate-responses).
     validateResponses: config.validateResponses ?? 'off',
@@ -127,9 +155,9 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
 
   // Idempotency records past retention are already treated as expired by the core; deleting them
   // hourly only keeps the table from growing without bound (client sequences stay, TR §4.2).
-  const retentionMs = (config.retentionDays ?? 30) * 86_400_000;
+  const keepMs = retentionMs ?? 30 * 86_400_000;
   const purge = setInterval(() => {
-    Promise.resolve(store.purgeIdempotency(Date.now() - retentionMs)).catch((err: Error) => errLog(`purge failed: ${err.message}`));
+    Promise.resolve(store.purgeIdempotency(Date.now() - keepMs)).catch((err: Error) => errLog(`purge failed: ${err.message}`));
   }, 3_600_000);
   purge.unref();
 
@@ -141,7 +169,10 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
   const events = config.natsUrl
     ? `events to ${redact(config.natsUrl)} (streams ${config.syncStream ?? DEFAULT_SYNC_STREAM}, ${config.auditStream ?? DEFAULT_AUDIT_STREAM}${config.subjectPrefix ? `, prefix ${config.subjectPrefix}` : ''}; ${pending} waiting in the outbox)`
     : `events kept in the outbox, not published (no NATS URL; ${pending} waiting)`;
-  const startLine = `syncproof serve: listening on ${url} · store ${redact(store.description)} · ${events} · ${tokens}${config.defects && config.defects.size > 0 ? ` · PLANTED DEFECTS: ${[...config.defects].join(', ')}` : ''}`;
+  const hooks = config.testHooks
+    ? ` · TEST HOOKS ON (Syncproof-Test-Hold-Ms honoured${retentionMs !== undefined && config.testRetentionSeconds !== undefined ? `; idempotency retention ${config.testRetentionSeconds} s` : ''}; never in production)`
+    : '';
+  const startLine = `syncproof serve: listening on ${url} · store ${redact(store.description)} · ${events} · ${tokens}${hooks}${config.defects && config.defects.size > 0 ? ` · PLANTED DEFECTS: ${[...config.defects].join(', ')}` : ''}`;
   log(startLine);
 
   let closed: Promise<void> | undefined;

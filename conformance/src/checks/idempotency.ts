@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { NotApplicableError, InconclusiveError } from '../failures.js';
 import type { CheckDefinitions } from '../harness/run-check-body.js';
 import { canonical, expectProblem, expectStatus, fail, problemName } from '../harness/assertions.js';
+import { TEST_HOLD_HEADER } from '../profile/target-profile.js';
 import type { TargetResponse } from '../target/target.js';
 import {
   collectionOf,
@@ -19,6 +20,31 @@ import {
   readResource,
   sleep,
 } from './support.js';
+
+/** How long the hold hook keeps the first write in flight (ms). */
+const HOLD_MS = 1500;
+
+/** Answers to requests that all carry one Idempotency-Key and one body. */
+class DuplicateTally {
+  inFlight = 0;
+  originals = 0;
+
+  /** Each answer is 409 in-flight, or 2xx (original, or replay marked Idempotent-Replayed). */
+  add(r: TargetResponse): void {
+    if (r.status === 409) {
+      expectProblem(r, 'idempotency-key-in-flight', 'OFS-IDEM-011', 'concurrent duplicate', 409);
+      this.inFlight += 1;
+      return;
+    }
+    expectStatus(r, [200, 201], 'OFS-IDEM-011', 'concurrent duplicate');
+    if ((r.headers['idempotent-replayed'] ?? '').toLowerCase() !== 'true') this.originals += 1;
+  }
+
+  /** Exactly one request may have been applied. */
+  expectOneOriginal(): void {
+    if (this.originals !== 1) fail('CONF_E_APPLIED_TWICE', 'OFS-IDEM-011', 'non-replayed answers among requests with one Idempotency-Key', 1, this.originals);
+  }
+}
 
 /** The idempotency checks. */
 export const idempotencyChecks: CheckDefinitions = {
@@ -156,22 +182,46 @@ export const idempotencyChecks: CheckDefinitions = {
       const key = randomUUID();
       const body = { id: randomUUID(), ...h.payload(agg, 'create') };
       await a.token();
-      const answers: TargetResponse[] = await Promise.all(Array.from({ length: 8 }, () => a.post(path, body, { 'idempotency-key': key })));
-      let originals = 0;
-      let inFlight = 0;
-      for (const r of answers) {
-        if (r.status === 409) {
-          expectProblem(r, 'idempotency-key-in-flight', 'OFS-IDEM-011', 'concurrent duplicate', 409);
-          inFlight += 1;
-        } else {
-          expectStatus(r, [200, 201], 'OFS-IDEM-011', 'concurrent duplicate');
-          if ((r.headers['idempotent-replayed'] ?? '').toLowerCase() !== 'true') originals += 1;
+      const tally = new DuplicateTally();
+      if (h.profile.testHooks?.holdInFlight === true) {
+        // Host contract §5: the first write holds its key in flight; duplicates sent one after
+        // another until it answers must each see 409 in-flight (or, if one overtook the held
+        // request before its key was claimed, be the single original).
+        let settled = false;
+        const held = a.post(path, body, { 'idempotency-key': key, [TEST_HOLD_HEADER]: String(HOLD_MS) }).finally(() => {
+          settled = true;
+        });
+        const duringHold: TargetResponse[] = [];
+        for (let i = 0; i < 40 && !settled; i += 1) {
+          const r = await a.post(path, body, { 'idempotency-key': key });
+          if (!settled) duringHold.push(r);
+          tally.add(r);
+          if (!settled) await sleep(HOLD_MS / 20);
         }
+        const first = await held;
+        tally.add(first);
+        const after = await a.post(path, body, { 'idempotency-key': key });
+        tally.add(after);
+        expectStatus(after, [200, 201], 'OFS-IDEM-012', 'duplicate after the held write finished');
+        if ((after.headers['idempotent-replayed'] ?? '').toLowerCase() !== 'true') {
+          fail('CONF_E_REPLAY_MARKER_MISSING', 'OFS-IDEM-012', 'Idempotent-Replayed of the duplicate after the held write', 'true', after.headers['idempotent-replayed'] ?? '(absent)');
+        }
+        tally.expectOneOriginal();
+        if (tally.inFlight === 0) {
+          throw new InconclusiveError(
+            `the profile declares testHooks.holdInFlight, but none of ${duringHold.length} duplicate(s) sent while the held write (${TEST_HOLD_HEADER}: ${HOLD_MS}) was outstanding got 409 — the hook was not honoured, so the in-flight rule was not exercised`,
+          );
+        }
+        return;
       }
-      if (originals !== 1) fail('CONF_E_APPLIED_TWICE', 'OFS-IDEM-011', 'non-replayed answers among 8 concurrent duplicates', 1, originals);
-      if (inFlight === 0) {
+      const answers: TargetResponse[] = await Promise.all(Array.from({ length: 8 }, () => a.post(path, body, { 'idempotency-key': key })));
+      for (const r of answers) tally.add(r);
+      tally.expectOneOriginal();
+      if (tally.inFlight === 0) {
         // Every duplicate arrived after the first committed: correct, but the in-flight rule was not exercised.
-        throw new InconclusiveError('the target answered every concurrent duplicate after the first had finished, so no request was ever in flight (no 409 could be observed)');
+        throw new InconclusiveError(
+          'the target answered every concurrent duplicate after the first had finished, so no request was ever in flight (no 409 could be observed; a target can declare the testHooks.holdInFlight hook, TARGET.md §5)',
+        );
       }
     },
   },

@@ -83,6 +83,9 @@ export function validateProfile(value: unknown, source = 'profile'): TargetProfi
   }
   const profile = value as TargetProfile;
   const { idempotency, auth, tenants } = profile;
+  if (profile.testHooks !== undefined && (profile.profileVersion ?? 1) < 2) {
+    throw new UsageError(`${source}: field 'testHooks' needs 'profileVersion: 2' (test hooks are host contract v2, conformance/TARGET.md)`);
+  }
   if (idempotency.retentionDays < idempotency.maxOfflineWindowDays) {
     throw new UsageError(
       `${source}: field 'idempotency.retentionDays' (${idempotency.retentionDays}) must be >= 'idempotency.maxOfflineWindowDays' (${idempotency.maxOfflineWindowDays})`,

@@ -1,12 +1,12 @@
 /**
- * The commented starter profile `syncproof init` writes: every field of host contract v1 with what
+ * The commented starter profile `syncproof init` writes: every field of host contract v2 with what
  * to put there. It is valid as written except for the base URL, key and NATS details a team fills in.
  */
 
 /** Text of the starter profile. */
-export const STARTER_PROFILE = `# syncproof target profile — host contract v1 (see conformance/TARGET.md)
+export const STARTER_PROFILE = `# syncproof target profile — host contract v2 (see conformance/TARGET.md)
 # Fill in the fields marked TODO, then: npx syncproof run --target <this file>
-profileVersion: 1
+profileVersion: 2
 name: my-module staging            # TODO: how reports name this server
 
 # TODO: where the server is (a path prefix is kept, e.g. https://staging.example/api)
@@ -103,6 +103,10 @@ audit:
   source: http
   eventsPath: /v1/audit/events
   envelopes: true                   # false if you take no offline DSSE audit envelopes
+
+# Test hooks (TARGET.md §5) — only for an instance started for conformance runs, never production.
+# testHooks:
+#   holdInFlight: true              # honours 'Syncproof-Test-Hold-Ms: <n>' on REST writes (409 in-flight check)
 
 options:
   validateWithPrism: true           # route requests through a Prism proxy of the OpenAPI contract

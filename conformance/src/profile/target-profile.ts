@@ -1,10 +1,22 @@
 /**
  * The target profile: everything the suite needs to know about a server under test (host contract
- * version 1, conformance/TARGET.md; schema contracts/schemas/target-profile.schema.json).
+ * version 2, conformance/TARGET.md; schema contracts/schemas/target-profile.schema.json).
  */
 
-/** Host contract version this suite implements. Changes whenever what a target must expose changes. */
-export const HOST_CONTRACT_VERSION = 1;
+/**
+ * Host contract version this suite implements. Changes whenever what a target must expose changes.
+ * v2 added the optional test hooks (TARGET.md §5); version 1 profiles are still accepted.
+ */
+export const HOST_CONTRACT_VERSION = 2;
+
+/** Request header of the hold hook (TARGET.md §5): hold a REST write in flight for n ms. */
+export const TEST_HOLD_HEADER = 'Syncproof-Test-Hold-Ms';
+
+/** Test hooks the target instance honours (host contract v2 §5). */
+export interface TestHooksSpec {
+  /** The target honours {@link TEST_HOLD_HEADER} on REST writes. */
+  readonly holdInFlight?: boolean;
+}
 
 /** A role of TR §1.5. */
 export type Role = 'clinician' | 'pharmacist' | 'auditor' | 'admin';
@@ -114,6 +126,7 @@ export interface TargetProfile {
   readonly idempotency: { readonly retentionDays: number; readonly maxOfflineWindowDays: number; readonly testRetentionSeconds?: number };
   readonly nats?: NatsSpec;
   readonly audit: { readonly source: 'http' | 'nats'; readonly eventsPath?: string; readonly envelopes?: boolean };
+  readonly testHooks?: TestHooksSpec;
   readonly options?: {
     readonly requestTimeoutMs?: number;
     readonly validateWithPrism?: boolean;

@@ -2,7 +2,8 @@
  * The embedded reference server of `syncproof run` (no --target) and of the self-test under
  * `npm test`: the reference app over an in-memory SQLite store, trusting a signing key generated
  * for this run (so the suite can mint expired, foreign-audience and reduced-role tokens), with its
- * own NATS streams and subject prefix, and a short idempotency retention the retention check uses.
+ * own NATS streams and subject prefix, a short idempotency retention the retention check uses and
+ * the host contract's test hooks on (TARGET.md §5), as `syncproof serve --test-hooks` offers them.
  * Its profile is conformance/profiles/reference.yaml with those facts filled in.
  */
 import { fileURLToPath } from 'node:url';
@@ -82,6 +83,7 @@ export async function startEmbeddedReference(options: EmbeddedOptions): Promise<
     onCommit: relay ? () => relay.kick() : () => undefined,
     validateResponses: 'off',
     log: () => undefined,
+    testHooks: true,
     ...(options.appOverrides ?? {}),
   });
   let baseUrl: string | undefined;
@@ -97,6 +99,7 @@ export async function startEmbeddedReference(options: EmbeddedOptions): Promise<
     baseUrl: baseUrl ?? 'http://in-process.invalid',
     auth: { kind: 'jwt-signing-key', alg: 'EdDSA', kid, issuer: ISSUER, audience: AUDIENCE, privateKeyJwk: privateJwk },
     idempotency: { ...reference.idempotency, testRetentionSeconds: retention },
+    testHooks: { ...reference.testHooks, holdInFlight: true },
     ...(options.natsUrl
       ? { nats: { ...reference.nats!, url: options.natsUrl, stream: syncStream, auditStream, subjectPrefix: `${prefix}sync`, auditSubjectPrefix: `${prefix}audit` } }
       : { nats: { ...reference.nats!, url: 'nats://127.0.0.1:1' } }),

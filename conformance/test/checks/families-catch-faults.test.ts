@@ -61,6 +61,21 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    family: 'idempotency',
+    defs: idempotencyChecks,
+    check: 'idem.rest-concurrent-duplicate-409',
+    code: 'CONF_E_APPLIED_TWICE',
+    // A server that applies a duplicate while the first request with its key is still in flight.
+    fault: {
+      name: 'applies a duplicate while the first is in flight',
+      async response(res, req) {
+        const type = (res.body as { type?: string } | undefined)?.type ?? '';
+        if (req.method !== 'POST' || res.status !== 409 || !type.endsWith('/idempotency-key-in-flight')) return res;
+        return withBody({ ...res, status: 201 }, { id: (req.body as { id?: string }).id, version: 1 }, { 'content-type': 'application/json' });
+      },
+    },
+  },
+  {
     family: 'ordering',
     defs: orderingChecks,
     check: 'order.seq-gap-rejected',
@@ -227,5 +242,27 @@ describe.each(CASES)('$family: $check', (c) => {
     expect(failure.code).toBe(c.code);
     expect(checkEntry(c.check).verifies.concat(['OFS-SEC-005', 'OFS-SEC-006', 'OFS-SYNC-004'])).toContain(failure.requirement);
     expect(failure.evidence.length).toBeGreaterThan(0);
+  });
+});
+
+describe('idempotency: idem.rest-concurrent-duplicate-409 without an honoured hold hook', () => {
+  test('a target that ignores the declared hold hook is unknown, never pass', { timeout: 60_000 }, async () => {
+    const ignoresHook: Fault = {
+      name: 'ignores Syncproof-Test-Hold-Ms',
+      async request(req) {
+        const headers = Object.fromEntries(Object.entries(req.headers ?? {}).filter(([k]) => k.toLowerCase() !== 'syncproof-test-hold-ms'));
+        return { ...req, headers };
+      },
+    };
+    const run = await verdictOf(idempotencyChecks, 'idem.rest-concurrent-duplicate-409', bench.withFault(ignoresHook));
+    expect(run.verdict).toBe('unknown');
+    expect(String((run.error as Error).message)).toMatch(/hook was not honoured/);
+  });
+
+  test('a profile without the hook against a server that decides every write at once is unknown, never pass', { timeout: 60_000 }, async () => {
+    const { testHooks: _declared, ...profile } = bench.clean.profile;
+    const run = await verdictOf(idempotencyChecks, 'idem.rest-concurrent-duplicate-409', { ...bench.clean, profile });
+    expect(run.verdict).toBe('unknown');
+    expect(String((run.error as Error).message)).toMatch(/no request was ever in flight/);
   });
 });

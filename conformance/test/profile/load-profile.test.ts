@@ -46,6 +46,13 @@ test('the reference profile and the starter profile load, with ${runId} substitu
   const ref = loadProfile(REFERENCE, 'r1');
   expect(ref.profile.tenants.tenantA.id).toBe('conf-a-r1');
   expect(ref.profile.aggregates.map((a) => a.policy).sort()).toEqual(['manual', 'merge-append', 'reject-stale', 'server-authoritative']);
+  // It describes `serve --jwks-file reference.dev-jwks.json --test-hooks --test-retention-seconds 2`.
+  expect(ref.profile.auth).toMatchObject({ kind: 'jwt-signing-key', privateKeyFile: 'reference.dev-key.json' });
+  expect(ref.profile.testHooks).toEqual({ holdInFlight: true });
+  expect(ref.profile.idempotency.testRetentionSeconds).toBe(2);
+  // A version 1 profile without hooks still loads.
+  const v1 = readFileSync(REFERENCE, 'utf8').replace('profileVersion: 2', 'profileVersion: 1').replace(/testHooks:\n(  .*\n)+/, '');
+  expect(loadProfile(write('v1.yaml', v1), 'r3').profile.testHooks).toBeUndefined();
   expect(loadProfile(write('starter.yaml', STARTER_PROFILE), 'r2').profile.tenants.tenantB.id).toBe('conf-b-r2');
 });
 
@@ -57,6 +64,9 @@ test.each([
   ['two equal tenants', (t: string) => t.replace('conf-b-${runId}', 'conf-a-${runId}'), "field 'tenants.tenantB.id' must differ"],
   ['merge-append without an append example', (t: string) => t.replace(/      append: \{[^\n]*\n/, ''), "field 'aggregates[1].examplePayloads.append' is required"],
   ['a tenant id with a dot', (t: string) => t.replace('conf-a-${runId}', 'conf.a'), "field 'tenants.tenantA.id' must match pattern"],
+  ['test hooks in a version 1 profile', (t: string) => t.replace('profileVersion: 2', 'profileVersion: 1'), "field 'testHooks' needs 'profileVersion: 2'"],
+  ['an unknown test hook', (t: string) => t.replace('holdInFlight: true', 'holdInFlight: true\n  slowDown: true'), "field 'testHooks.slowDown' is not allowed here"],
+  ['an unknown host contract version', (t: string) => t.replace('profileVersion: 2', 'profileVersion: 3'), "field 'profileVersion' must be one of 1, 2"],
 ])('%s is refused naming the field', (_name, change, message) => {
   const text = change(readFileSync(REFERENCE, 'utf8'));
   expect(usageMessage(() => loadProfile(write('p.yaml', text)))).toContain(message);

@@ -30,14 +30,22 @@ describe('schema registry', () => {
     expect(() => createSchemaRegistry(tmp)).toThrow(/\$id must be https:\/\/syncproof.dev\/schemas\/thing.schema.json/);
   });
 
-  test('the AsyncAPI messages carry the CloudEvents payload schemas and the Nats-Msg-Id header', async () => {
+  test('domain events are CloudEvents, audit messages FHIR AuditEvents, all with the Nats-Msg-Id header', async () => {
     const { document } = await fromFile(new Parser(), ASYNCAPI_PATH).parse();
     expect(document).toBeDefined();
     const channels = document!.channels().all().map((c) => c.address());
     expect(channels).toEqual(['sync.{tenantId}.{module}.{aggregateType}.{eventType}', 'audit.{tenantId}.{module}.{action}']);
-    for (const message of document!.messages().all()) {
+    const messages = document!.messages().all();
+    expect(messages.map((m) => m.name())).toEqual(expect.arrayContaining(['AuditEvent']));
+    for (const message of messages) {
       expect(message.headers()?.required()).toEqual(['Nats-Msg-Id']);
-      expect(message.payload()?.required()).toEqual(expect.arrayContaining(['specversion', 'id', 'tenantid', 'data']));
+      const required = message.payload()?.required();
+      if (message.name() === 'AuditEvent') {
+        expect(message.contentType()).toBe('application/fhir+json');
+        expect(required).toEqual(expect.arrayContaining(['resourceType', 'recorded', 'agent', 'source']));
+      } else {
+        expect(required).toEqual(expect.arrayContaining(['specversion', 'id', 'tenantid', 'data']));
+      }
     }
   });
 });

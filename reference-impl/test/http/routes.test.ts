@@ -74,6 +74,8 @@ describe('sync routes', () => {
       const resolved = await h.call('POST', url, { token: bob, body: { resolution: 'take-client' } });
       expect(resolved.statusCode).toBe(200);
       expect(json(resolved)).toMatchObject({ newVersion: 3, etag: '"3"' });
+      // The contract's resolve 200 carries the ETag header too (same value as the body's etag).
+      expect(resolved.headers['etag']).toBe('"3"');
       const again = await h.call('POST', url, { token: bob, body: { resolution: 'take-client' } });
       expect(problemOf(again).type).toBe(ptype('conflict-not-open'));
 

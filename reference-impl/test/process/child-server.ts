@@ -10,6 +10,14 @@ import { createInterface } from 'node:readline';
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The process entry. */
 export const SERVER_ENTRY = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
+/** The CLI as `npx syncproof` runs it. */
+export const CLI_ENTRY = fileURLToPath(new URL('../../../bin/syncproof.mjs', import.meta.url));
+
+/** How the child is started: `server.ts` directly, or `bin/syncproof.mjs serve` (what users run). */
+export const ENTRIES = {
+  server: ['--import', 'tsx', SERVER_ENTRY],
+  cli: [CLI_ENTRY, 'serve'],
+} as const;
 
 /** A running child server. */
 export class ChildServer {
@@ -28,12 +36,17 @@ export class ChildServer {
   }
 
   /** Starts `server.ts` with `args` (add `--port 0`) and waits for its start line. */
-  static async start(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): Promise<ChildServer> {
+  static async start(
+    args: readonly string[],
+    env: NodeJS.ProcessEnv = {},
+    timeoutMs = 30_000,
+    entry: keyof typeof ENTRIES = 'server',
+  ): Promise<ChildServer> {
     const base = { ...process.env };
     // The child must use exactly what the test passes, never the developer's services.
     delete base['NATS_URL'];
     delete base['DATABASE_URL'];
-    const child = spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY, ...args], {
+    const child = spawn(process.execPath, [...ENTRIES[entry], ...args], {
       cwd: REPO_ROOT,
       env: { ...base, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

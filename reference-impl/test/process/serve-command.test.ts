@@ -2,11 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { importJWK, SignJWT, type JWK } from 'jose';
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../../conformance/cli/usage-error.js';
 import { serveConfig } from '../../cli/serve-command.js';
 import { ChildServer } from './child-server.js';
 import { request } from 'undici';
+
+const PROFILES = fileURLToPath(new URL('../../../conformance/profiles/', import.meta.url));
+const DEV_JWKS = join(PROFILES, 'reference.dev-jwks.json');
+const DEV_KEY = join(PROFILES, 'reference.dev-key.json');
+const ISSUER = 'urn:syncproof:reference-dev';
 
 describe('syncproof serve options', () => {
   test('defaults: embedded in-memory SQLite, no NATS, no dev issuer, port 8080 on loopback', () => {
@@ -34,10 +42,78 @@ describe('syncproof serve options', () => {
       ['--defect', 'no-such-bug'],
       ['--validate-responses', 'sometimes'],
       ['--port', '1', '--port', '2'],
+      ['--jwks-file', DEV_JWKS],
+      ['--jwks-file', DEV_JWKS, '--jwks-url', 'https://idp/jwks', '--issuer', 'i'],
+      ['--jwks-file', join(tmpdir(), 'no-such-jwks.json'), '--issuer', 'i'],
+      ['--jwks-file', DEV_KEY, '--issuer', 'i'],
+      ['--test-retention-seconds', '2'],
+      ['--test-hooks', '--test-retention-seconds', '0'],
+      ['--test-hooks', '--test-retention-seconds', '2', '--retention-days', '30'],
     ]) {
       expect(() => serveConfig(args, {}), args.join(' ')).toThrow(UsageError);
     }
   });
+
+  test('--jwks-file trusts a public key set; --test-hooks enables the hold hook and a retention in seconds', () => {
+    const c = serveConfig(['--jwks-file', DEV_JWKS, '--issuer', ISSUER, '--test-hooks', '--test-retention-seconds', '2'], {});
+    expect(c).toMatchObject({ jwksFile: DEV_JWKS, issuer: ISSUER, testHooks: true, testRetentionSeconds: 2 });
+    expect(c.jwks?.keys[0]).toMatchObject({ kty: 'OKP', kid: 'reference-dev-1' });
+    expect(serveConfig([], {}).testHooks).toBeUndefined();
+  });
+
+  test('`syncproof serve --port 0` (bin/syncproof.mjs, no service) logs its start line, answers /healthz and exits 0 on SIGTERM', async () => {
+    const server = await ChildServer.start(['--port', '0'], {}, 30_000, 'cli');
+    try {
+      expect(server.startLine).toMatch(/^syncproof serve: listening on http:\/\/127\.0\.0\.1:\d+ · store sqlite::memory: · events kept in the outbox/);
+      expect(server.startLine).not.toMatch(/TEST HOOKS/);
+      const health = await request(`${server.url}/healthz`);
+      expect(health.statusCode).toBe(200);
+      expect(await health.body.json()).toEqual({ status: 'ok' });
+    } finally {
+      expect(await server.stop('SIGTERM')).toBe(0);
+    }
+  }, 60_000);
+
+  test('a served process started for a conformance run trusts the profile key (and refuses its expired / foreign-audience tokens) and honours the hold hook', async () => {
+    const server = await ChildServer.start(['--port', '0', '--jwks-file', DEV_JWKS, '--issuer', ISSUER, '--test-hooks', '--test-retention-seconds', '2'], {}, 30_000, 'cli');
+    try {
+      expect(server.startLine).toMatch(/tokens signed by the keys of .*reference\.dev-jwks\.json/);
+      expect(server.startLine).toMatch(/TEST HOOKS ON .*idempotency retention 2 s/);
+      const sign = async (claims: { aud?: string; expSecondsFromNow?: number } = {}) => {
+        const jwk = JSON.parse(readFileSync(DEV_KEY, 'utf8')) as JWK;
+        const now = Math.floor(Date.now() / 1000);
+        return new SignJWT({ tenant_id: 'served', roles: ['clinician'] })
+          .setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid! })
+          .setIssuer(ISSUER)
+          .setAudience(claims.aud ?? 'syncproof-clinic')
+          .setSubject('alice')
+          .setIssuedAt(now - 120)
+          .setExpirationTime(now + (claims.expSecondsFromNow ?? 300))
+          .sign(await importJWK(jwk, 'EdDSA'));
+      };
+      const pull = async (token: string) => {
+        const r = await request(`${server.url}/v1/sync/clinic/pull`, { headers: { authorization: `Bearer ${token}` } });
+        await r.body.text();
+        return r.statusCode;
+      };
+      expect(await pull(await sign())).toBe(200);
+      expect(await pull(await sign({ expSecondsFromNow: -60 }))).toBe(401);
+      expect(await pull(await sign({ aud: 'another-api' }))).toBe(401);
+      const token = await sign();
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() };
+      const body = JSON.stringify({ id: randomUUID(), patientId: randomUUID(), status: 'planned' });
+      const held = request(`${server.url}/v1/clinic/encounters`, { method: 'POST', headers: { ...headers, 'syncproof-test-hold-ms': '500' }, body });
+      await new Promise((r) => setTimeout(r, 150));
+      const dup = await request(`${server.url}/v1/clinic/encounters`, { method: 'POST', headers, body });
+      expect(dup.statusCode).toBe(409);
+      expect(((await dup.body.json()) as { type: string }).type).toBe('https://syncproof.dev/problems/idempotency-key-in-flight');
+      const first = await held;
+      expect(first.statusCode).toBe(201);
+      await first.body.text();
+    } finally {
+      expect(await server.stop('SIGTERM')).toBe(0);
+    }
+  }, 60_000);
 
   test('a served process answers /healthz, refuses tokens without an issuer, and exits 0 on SIGTERM', async () => {
     const server = await ChildServer.start(['--port', '0']);

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RestResponse, RestWriteRequest } from '../../domain/api.js';
 import { principalOf } from '../authenticate.js';
 import { objectBody } from '../json-body-parser.js';
+import { afterHold, requestedHoldMs, TEST_HOLD_HEADER } from '../test-hooks.js';
 import type { RouteContext } from './route-context.js';
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -23,6 +24,13 @@ export function registerRestRoutes(app: FastifyInstance, rc: RouteContext): void
   const answer = (reply: Parameters<RouteContext['responder']['send']>[0], res: RestResponse) => {
     if (res.status < 300) rc.onCommit();
     return rc.responder.send(reply, res.status, 'resource', res.bodyJson, res.headers);
+  };
+
+  // A write, after the test hold when the server runs with test hooks and the request asks for one.
+  const decide = (request: FastifyRequest, req: RestWriteRequest) => {
+    const principal = principalOf(request);
+    const holdMs = requestedHoldMs(rc.testHooks, request.headers[TEST_HOLD_HEADER]);
+    return afterHold(rc.core, principal, req.idempotencyKey, holdMs, async () => rc.core.restWrite(principal, req));
   };
 
   const writeRequest = (request: FastifyRequest, kind: RestWriteRequest['kind'], module: string, collection: string, id?: string): RestWriteRequest => {
@@ -41,7 +49,7 @@ export function registerRestRoutes(app: FastifyInstance, rc: RouteContext): void
 
   app.post<{ Params: { module: string; collection: string } }>('/v1/:module/:collection', write, async (request, reply) => {
     const { module, collection } = request.params;
-    return answer(reply, await rc.core.restWrite(principalOf(request), writeRequest(request, 'create', module, collection)));
+    return answer(reply, await decide(request, writeRequest(request, 'create', module, collection)));
   });
 
   app.get<{ Params: { module: string; collection: string; id: string } }>('/v1/:module/:collection/:id', read, async (request, reply) => {
@@ -52,7 +60,7 @@ export function registerRestRoutes(app: FastifyInstance, rc: RouteContext): void
 
   app.patch<{ Params: { module: string; collection: string; id: string } }>('/v1/:module/:collection/:id', write, async (request, reply) => {
     const { module, collection, id } = request.params;
-    return answer(reply, await rc.core.restWrite(principalOf(request), writeRequest(request, 'patch', module, collection, id)));
+    return answer(reply, await decide(request, writeRequest(request, 'patch', module, collection, id)));
   });
 
   app.post<{ Params: { module: string; collection: string; id: string; sub: string } }>(
@@ -61,7 +69,7 @@ export function registerRestRoutes(app: FastifyInstance, rc: RouteContext): void
     async (request, reply) => {
       const { module, collection, id, sub } = request.params;
       if (sub !== 'entries') return reply.callNotFound();
-      return answer(reply, await rc.core.restWrite(principalOf(request), writeRequest(request, 'append', module, collection, id)));
+      return answer(reply, await decide(request, writeRequest(request, 'append', module, collection, id)));
     },
   );
 }

@@ -21,6 +21,8 @@ export interface RouteContext {
   readonly devIssuer: DevIssuer | undefined;
   /** Called after a request that may have committed outbox rows (wakes the relay). */
   readonly onCommit: () => void;
+  /** Honour the host contract's test hooks (http/test-hooks.ts); never on by default. */
+  readonly testHooks: boolean;
 }
 
 /** First value of a query parameter; a repeated parameter is refused by the caller. */

@@ -96,7 +96,9 @@ export function registerSyncRoutes(app: FastifyInstance, rc: RouteContext): void
       if (!result.ok) return rc.responder.send(reply, result.problem.status, undefined, result.problem);
       rc.onCommit();
       const { conflict, newVersion, etag } = result.value;
-      return rc.responder.send(reply, 200, 'conflict-resolve-response', { conflict, newVersion, etag });
+      // The contract requires the ETag header on the 200 (the body's etag alone is not enough for
+      // clients that do conditional requests from headers).
+      return rc.responder.send(reply, 200, 'conflict-resolve-response', { conflict, newVersion, etag }, { etag });
     },
   );
 }
