@@ -59,10 +59,16 @@ export async function run(args: string[]): Promise<number> {
   const defect = flags.get('defect') ?? null;
   const outDir = flags.get('out') ?? join('reports', 'simulation');
   if (flags.has('target')) {
-    out(`syncproof simulate: real-target mode: see below`);
-    out(`  --target drives a real server over HTTP (simulators/real-target); this build checks the`);
-    out(`  in-process reference core only. Nothing was checked.`);
-    return 3;
+    // Real-target mode: the same devices over undici with fault interceptors, in real time.
+    const { simulateAgainstProfile } = await import('../real-target/simulate-target.js');
+    return simulateAgainstProfile(flags.get('target')!, {
+      seed,
+      clients: intFlag(flags, 'clients', 8, 1, 1000),
+      mutations: intFlag(flags, 'mutations', 60, 1, 100000),
+      faults,
+      outDir,
+      writeHistory: flags.has('history'),
+    });
   }
   const target: TargetFactory = (deps) => {
     try {

@@ -4,10 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CheckDefinitions } from '../harness/run-check-body.js';
-import { InconclusiveError } from '../failures.js';
+import { ConformanceFailure, InconclusiveError, type FailureCode } from '../failures.js';
 import { expectStatus, fail, problemName } from '../harness/assertions.js';
 import { schemaErrors } from '../harness/contract-schemas.js';
 import { createAggregate, expectOutcomeStatus, mustRead, provokeConflict, readResource } from './support.js';
+import { runRealTarget } from '../../../simulators/real-target/run-real-target.js';
+import { profileRunSetup } from '../../../simulators/real-target/profile-setup.js';
 
 /** The ordering checks. */
 export const orderingChecks: CheckDefinitions = {
@@ -128,9 +130,51 @@ export const orderingChecks: CheckDefinitions = {
 
   'order.queue-replay-after-partition': {
     title: 'offline clients replaying their queues after a partition lose nothing and converge (simulator real-target mode)',
-    async run() {
-      // The simulator's real-target mode drives this; until it exists the check cannot decide.
-      throw new InconclusiveError('simulator real-target mode unavailable', { environmental: true });
+    // The devices' own traffic is the subject here; a contract proxy would only slow it down.
+    bypassContractProxy: true,
+    timeoutMs: 60_000,
+    async run(h) {
+      // 4 offline devices in each of 2 tenants capture ~60 mutations while their requests are
+      // dropped, delayed, duplicated, answered into the void and cut off by partitions; then the
+      // network heals, the queues must drain and every replica must equal the server's state.
+      const setup = profileRunSetup(h.profile, h.tokens, { runId: h.runId });
+      const run = await runRealTarget({
+        target: h.target,
+        module: setup.module,
+        tenants: setup.tenants,
+        tokens: setup.tokens,
+        workload: setup.workload,
+        scope: setup.scope,
+        seed: h.seed,
+        clients: 8,
+        clones: setup.clonesPossible ? 1 : 0,
+        mutations: 60,
+        timeBudgetMs: 9_000,
+        safetyMs: 3_500,
+      });
+      if (run.inconclusive !== undefined) throw new InconclusiveError(`queue replay (seed ${run.seed}): ${run.inconclusive}`);
+      // The simulator's checkers that decide this check, with the failure code and the requirement
+      // a violation contradicts (the event and audit checkers belong to their own families).
+      const QUEUE_REPLAY_FAILURES: Readonly<Record<string, readonly [FailureCode, string]>> = {
+        'no-silent-loss': ['CONF_E_LOST_UPDATE', 'OFS-SYNC-011'],
+        'exactly-once': ['CONF_E_APPLIED_TWICE', 'OFS-SYNC-011'],
+        'per-aggregate-order': ['CONF_E_ORDER', 'OFS-SYNC-011'],
+        'tenant-isolation': ['CONF_E_TENANT_LEAK', 'OFS-SYNC-011'],
+        convergence: ['CONF_E_LOST_UPDATE', 'OFS-SYNC-013'],
+      };
+      const failed = run.results.find((r) => r.verdict === 'fail' && QUEUE_REPLAY_FAILURES[r.checker] !== undefined);
+      if (failed) {
+        const [code, requirement] = QUEUE_REPLAY_FAILURES[failed.checker] as [FailureCode, string];
+        throw new ConformanceFailure(`queue replay after partition (seed ${run.seed}, history ${run.hash.slice(0, 12)}): ${failed.checker}`, {
+          code,
+          requirement,
+          expected: 'every captured mutation applied exactly once or surfaced, every replica equal to its tenant\'s server state',
+          received: { violation: failed.message, witness: failed.witness },
+          evidence: run.evidenceFor(failed.witness).map((x) => ({ request: x.request, ...(x.response ? { response: x.response } : {}) })),
+        });
+      }
+      const undecided = run.results.find((r) => r.verdict === 'unknown' && QUEUE_REPLAY_FAILURES[r.checker] !== undefined);
+      if (undecided) throw new InconclusiveError(`queue replay (seed ${run.seed}): ${undecided.checker}: ${undecided.message}`);
     },
   },
 

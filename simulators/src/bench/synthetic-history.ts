@@ -16,8 +16,11 @@ export function syntheticHistory(mutations: number, devices = 1000, tenants = 12
   const aggIds: string[][] = Array.from({ length: tenants }, () => Array.from({ length: aggsPerTenant }, () => 'note:' + r.uuid()));
   const versions = new Map<string, number>();
   const logs: HistoryEntry[] = [];
-  const devOf = (d: number): string => `d${d}`;
-  const tenantOf = (d: number): string => `tenant-${d % tenants}`;
+  // One string per device and tenant, shared by all their entries — as in a recorded run.
+  const devNames = Array.from({ length: devices }, (_, d) => `d${d}`);
+  const tenantNames = Array.from({ length: tenants }, (_, t) => `tenant-${t}`);
+  const devOf = (d: number): string => devNames[d] as string;
+  const tenantOf = (d: number): string => tenantNames[d % tenants] as string;
   let req = 0;
   for (let i = 0; i < mutations; i++) {
     const d = i % devices;

@@ -103,11 +103,12 @@ export function hasFinalPhase(entries: readonly HistoryEntry[]): boolean {
 /** Outcome statuses that are decisions (recorded, replayed) rather than transient answers. */
 export const DECIDED_STATUSES: ReadonlySet<string> = new Set(['applied', 'rejected', 'conflict']);
 
-/** Problems that reject without deciding (TR §4.3: out-of-order is not recorded). */
-const UNRECORDED_PROBLEMS: ReadonlySet<string> = new Set(['out-of-order']);
-
-/** Whether an outcome is a recorded decision (applied, conflict, or a rejection that is recorded). */
+/**
+ * Whether an outcome is a recorded decision: applied, conflict, or a rejection that is recorded
+ * (TR §4.3: out-of-order is not recorded). Plain comparisons: this runs once per answer.
+ */
 export function isDecided(o: { readonly status: string; readonly problem?: string }): boolean {
-  if (!DECIDED_STATUSES.has(o.status)) return false;
-  return !(o.status === 'rejected' && o.problem !== undefined && UNRECORDED_PROBLEMS.has(o.problem));
+  const s = o.status;
+  if (s === 'applied' || s === 'conflict') return true;
+  return s === 'rejected' && o.problem !== 'out-of-order';
 }

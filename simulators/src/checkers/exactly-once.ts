@@ -4,9 +4,15 @@
  * mutation agrees (same status; same version and event id when applied), an applied answer names
  * the version the log holds, and a mutation answered rejected or conflict has no change in the log.
  */
-import type { HistoryEntry, OutcomeEntry } from '../history/history-entry.js';
-import { type Checker, type CheckFinding, Violations, isDecided } from './checker.js';
-import { historyIndex, TenantMap } from './history-index.js';
+import type { HistoryEntry } from '../history/history-entry.js';
+import { type Checker, type CheckFinding, Violations } from './checker.js';
+import { filled } from './scoped-interner.js';
+import { historyIndex, STATUS_APPLIED, STATUS_CONFLICT } from './history-index.js';
+
+/** Same number, or both absent (NaN in the column). */
+function sameVersion(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
+}
 
 /** The exactly-once checker. */
 export const exactlyOnce: Checker = {
@@ -19,32 +25,46 @@ export const exactlyOnce: Checker = {
     for (const [first, e] of index.extraLogs) {
       v.add(`mutation ${e.cmid} (tenant ${e.tenant}) took effect twice: ${first.agg} v${first.version} and ${e.agg} v${e.version}`, first, e);
     }
-    const firstDecided = new TenantMap<OutcomeEntry>();
+    const { outcomeDecided: decided, outcomeStatus: status, outcomeVersion: version, logVersion } = index;
+    const firstDecided = filled(index.mutations.size, -1);
     let outcomes = 0;
-    for (const e of index.kinds.outcome) {
-      if (!isDecided(e)) continue;
+    for (let i = 0; i < decided.length; i++) {
+      if (decided[i] !== 1) continue;
       outcomes++;
-      const first = firstDecided.get(e.tenant, e.cmid);
-      if (first === undefined) {
-        firstDecided.set(e.tenant, e.cmid, e);
-        const change = index.logOf.get(e.tenant, e.cmid);
-        if (e.status === 'applied') {
-          if (change !== undefined && change.version !== e.version) {
+      const m = index.outcomeMut[i] as number;
+      const f = firstDecided[m] as number;
+      if (f === -1) {
+        firstDecided[m] = i;
+        const l = index.logOf[m] as number;
+        if (l === -1) continue;
+        if (status[i] === STATUS_APPLIED) {
+          if (logVersion[l] !== version[i]) {
+            const e = index.outcome(i);
+            const change = index.log(l);
             v.add(`mutation ${e.cmid} answered applied at v${e.version} but the log has it at v${change.version}`, e, change);
           }
-        } else if (change !== undefined) {
+        } else {
+          const e = index.outcome(i);
+          const change = index.log(l);
           v.add(`mutation ${e.cmid} answered ${e.status} but the log shows it applied at v${change.version}`, e, change);
         }
         continue;
       }
-      if (first.status !== e.status) {
+      if (status[f] !== status[i]) {
+        const first = index.outcome(f);
+        const e = index.outcome(i);
         v.add(`mutation ${e.cmid} (tenant ${e.tenant}) answered ${first.status} then ${e.status}`, first, e);
-      } else if (e.status === 'applied' && (first.version !== e.version || first.eventId !== e.eventId)) {
+      } else if (status[i] === STATUS_APPLIED) {
+        if (sameVersion(version[f] as number, version[i] as number) && index.outcome(f).eventId === index.outcome(i).eventId) continue;
+        const first = index.outcome(f);
+        const e = index.outcome(i);
         v.add(`mutation ${e.cmid} answered applied twice with different results (v${first.version} vs v${e.version})`, first, e);
-      } else if (e.status === 'conflict' && first.conflictId !== e.conflictId) {
-        v.add(`mutation ${e.cmid} answered conflict twice with different conflicts`, first, e);
+      } else if (status[i] === STATUS_CONFLICT) {
+        const first = index.outcome(f);
+        const e = index.outcome(i);
+        if (first.conflictId !== e.conflictId) v.add(`mutation ${e.cmid} answered conflict twice with different conflicts`, first, e);
       }
     }
-    return v.finding(`${index.logOf.size} logged changes and ${outcomes} decided answers are consistent with one effect each`);
+    return v.finding(`${index.loggedMutations} logged changes and ${outcomes} decided answers are consistent with one effect each`);
   },
 };

@@ -5,9 +5,10 @@
  * one that vanished without an outcome, and an acknowledged write missing from the server log are
  * all violations.
  */
-import type { FinalQueueEntry, HistoryEntry, OutcomeEntry } from '../history/history-entry.js';
+import type { FinalQueueEntry, HistoryEntry } from '../history/history-entry.js';
 import { type Checker, type CheckFinding, Violations } from './checker.js';
-import { historyIndex, TenantMap } from './history-index.js';
+import { filled } from './scoped-interner.js';
+import { historyIndex, STATUS_APPLIED } from './history-index.js';
 
 /** The no-silent-loss checker. */
 export const noSilentLoss: Checker = {
@@ -16,39 +17,52 @@ export const noSilentLoss: Checker = {
   check(entries: readonly HistoryEntry[]): CheckFinding {
     const index = historyIndex(entries);
     if (!index.final) return { verdict: 'unknown', message: 'history has no final read-back phase' };
-    const applied = new TenantMap<OutcomeEntry>();
-    const surfaced = new TenantMap<true>();
-    const pendingAt = new TenantMap<FinalQueueEntry>();
-    for (const e of index.kinds.outcome) {
-      if (e.status === 'applied' && !applied.has(e.tenant, e.cmid)) applied.set(e.tenant, e.cmid, e);
+    const n = index.mutations.size;
+    const queues = index.kinds['final-queue'];
+    // Per mutation: first applied answer, surfaced to the user, final queue still holding it.
+    const applied = filled(n, -1);
+    const surfaced = filled(n, 0);
+    const pendingAt = filled(n, -1);
+    const status = index.outcomeStatus;
+    for (let i = 0; i < status.length; i++) {
+      if (status[i] !== STATUS_APPLIED) continue;
+      const m = index.outcomeMut[i] as number;
+      if (applied[m] === -1) applied[m] = i;
     }
-    for (const e of index.kinds.surface) surfaced.set(e.tenant, e.cmid, true);
-    for (const e of index.kinds['final-queue']) for (const cmid of e.pending) pendingAt.set(e.tenant, cmid, e);
+    for (const m of index.surfaceMut) surfaced[m] = 1;
+    for (let q = 0; q < queues.length; q++) {
+      for (let j = index.queueStart[q] as number; j < (index.queueStart[q + 1] as number); j++) pendingAt[index.queueMut[j] as number] = q;
+    }
     const v = new Violations();
-    for (const c of index.captures) {
-      const ack = applied.get(c.tenant, c.cmid);
-      if (ack !== undefined) {
-        if (!index.logOf.has(c.tenant, c.cmid)) {
+    const captures = index.captureMut.length;
+    for (let i = 0; i < captures; i++) {
+      const m = index.captureMut[i] as number;
+      const ack = applied[m] as number;
+      if (ack !== -1) {
+        if (index.logOf[m] === -1) {
+          const c = index.capture(i);
+          const a = index.outcome(ack);
           v.add(
-            `mutation ${c.cmid} (tenant ${c.tenant}, ${c.agg}) was acknowledged applied at v${ack.version ?? '?'} but is not in the tenant's server log`,
+            `mutation ${c.cmid} (tenant ${c.tenant}, ${c.agg}) was acknowledged applied at v${a.version ?? '?'} but is not in the tenant's server log`,
             c,
-            ack,
+            a,
           );
         }
         continue;
       }
-      if (surfaced.has(c.tenant, c.cmid)) continue;
-      const queued = pendingAt.get(c.tenant, c.cmid);
-      if (queued !== undefined) {
+      if (surfaced[m] === 1) continue;
+      const c = index.capture(i);
+      const q = pendingAt[m] as number;
+      if (q !== -1) {
         // The witness names only this mutation of the device's final queue (minimal witness).
         v.add(`mutation ${c.cmid} (tenant ${c.tenant}, ${c.agg}) is still queued after the liveness phase`, c, {
-          ...queued,
+          ...(queues[q] as FinalQueueEntry),
           pending: [c.cmid],
         });
       } else {
         v.add(`mutation ${c.cmid} (tenant ${c.tenant}, ${c.agg}) left the queue without being applied or surfaced`, c);
       }
     }
-    return v.finding(`${index.captures.length} captured mutations all applied or surfaced`);
+    return v.finding(`${captures} captured mutations all applied or surfaced`);
   },
 };

@@ -6,11 +6,18 @@
  * - an answer a device receives never names another tenant's change (an idempotency record seen
  *   across tenants shows up as an applied answer carrying the other tenant's event id).
  */
-import type { HistoryEntry } from '../history/history-entry.js';
-import { type Checker, type CheckFinding, Violations } from './checker.js';
-import { historyIndex, TenantMap } from './history-index.js';
+import type { FinalConflictEntry, HistoryEntry } from '../history/history-entry.js';
+import { type Checker, type CheckFinding, Violations, mutationKey } from './checker.js';
+import { type HistoryIndex, historyIndex, RESOLVE_PREFIX } from './history-index.js';
+import { ScopedInterner } from './scoped-interner.js';
 
-const RESOLVE_PREFIX = 'resolve:';
+/** `(tenant, aggregate)` pairs some device of the tenant captured — built only if a change needs it. */
+function capturedAggregates(index: HistoryIndex): ScopedInterner {
+  const n = index.captureMut.length;
+  const set = new ScopedInterner(n);
+  for (let i = 0; i < n; i++) set.intern(index.mutations.scope(index.captureMut[i] as number), index.capture(i).agg);
+  return set;
+}
 
 /** The tenant-isolation checker. */
 export const tenantIsolation: Checker = {
@@ -20,44 +27,83 @@ export const tenantIsolation: Checker = {
     const index = historyIndex(entries);
     if (!index.final) return { verdict: 'unknown', message: 'history has no final read-back phase' };
     const v = new Violations();
-    const tenantAggs = new TenantMap<true>();
-    for (const c of index.captures) tenantAggs.set(c.tenant, c.agg, true);
-    const conflictIds = new TenantMap<true>(); // resolution changes carry `resolve:<conflictId>`
-    for (const e of index.kinds['final-conflict']) conflictIds.set(e.tenant, e.conflictId, true);
-    const ownedBy = (tenant: string, cmid: string): boolean =>
-      cmid.startsWith(RESOLVE_PREFIX) ? conflictIds.has(tenant, cmid.slice(RESOLVE_PREFIX.length)) : index.captureOf.has(tenant, cmid);
+    const { captureOf, captureDev, mutations } = index;
+    const conflicts = new Map<string, FinalConflictEntry>(); // resolution changes carry `resolve:<conflictId>`
+    for (const e of index.kinds['final-conflict']) conflicts.set(mutationKey(e.tenant, e.conflictId), e);
     let checked = 0;
-    for (const e of index.kinds.push) {
-      for (const cmid of e.cmids) {
+
+    const { pushStart, pushMut, pushDev } = index;
+    for (let i = 0; i < pushDev.length; i++) {
+      for (let j = pushStart[i] as number; j < (pushStart[i + 1] as number); j++) {
         checked++;
-        const c = index.captureOf.get(e.tenant, cmid);
-        if (c === undefined || c.dev !== e.dev) {
-          v.add(`device ${e.dev} uploaded ${cmid} under tenant ${e.tenant}'s token but did not capture it there`, e, c);
+        const c = captureOf[pushMut[j] as number] as number;
+        if (c !== -1 && captureDev[c] === pushDev[i]) continue;
+        const e = index.push(i);
+        const cmid = e.cmids[j - (pushStart[i] as number)] as string;
+        v.add(`device ${e.dev} uploaded ${cmid} under tenant ${e.tenant}'s token but did not capture it there`, e, c === -1 ? undefined : index.capture(c));
+      }
+    }
+
+    // A change's aggregate was written by its own mutation's capture (the usual case), by the
+    // conflicted mutation a resolution settled, or — checked against every capture — by another
+    // device of the tenant.
+    let tenantAggs: ScopedInterner | undefined;
+    const { logMut, logResolve } = index;
+    for (let i = 0; i < logMut.length; i++) {
+      checked++;
+      const m = logMut[i] as number;
+      const c = captureOf[m] as number;
+      const e = index.log(i);
+      if (c !== -1 && index.capture(c).agg === e.agg) continue;
+      if (logResolve[i] === 1 && e.cmid.startsWith(RESOLVE_PREFIX)) {
+        const conflict = conflicts.get(mutationKey(e.tenant, e.cmid.slice(RESOLVE_PREFIX.length)));
+        if (conflict !== undefined && conflict.agg === e.agg) {
+          const cm = mutations.find(mutations.scope(m), conflict.cmid);
+          const cc = cm === -1 ? -1 : (captureOf[cm] as number);
+          if (cc !== -1 && index.capture(cc).agg === e.agg) continue;
         }
       }
+      tenantAggs ??= capturedAggregates(index);
+      if (tenantAggs.find(mutations.scope(m), e.agg) === -1) v.add(`tenant ${e.tenant}'s log holds ${e.agg}, which no device of that tenant wrote`, e);
     }
-    for (const e of index.kinds.log) {
+
+    const { eventMut, eventSubjectOk, eventResolve } = index;
+    for (let i = 0; i < eventMut.length; i++) {
       checked++;
-      if (!tenantAggs.has(e.tenant, e.agg)) v.add(`tenant ${e.tenant}'s log holds ${e.agg}, which no device of that tenant wrote`, e);
-    }
-    for (const e of index.kinds.event) {
-      checked++;
-      const dot = e.subject.indexOf('.');
-      const subjectTenant = e.subject.slice(dot + 1, e.subject.indexOf('.', dot + 1));
-      if (subjectTenant !== e.tenant) {
+      if (eventSubjectOk[i] !== 1) {
+        const e = index.event(i);
         v.add(`event ${e.id} on ${e.subject} carries data tenant ${e.tenant}`, e);
-      } else if (e.cmid !== null && !ownedBy(e.tenant, e.cmid)) {
-        v.add(`event ${e.id} of tenant ${e.tenant} reports mutation ${e.cmid}, not captured in that tenant`, e);
+        continue;
       }
+      const m = eventMut[i] as number;
+      if (m === -1) continue;
+      if (eventResolve[i] === 1) {
+        const e = index.event(i);
+        if (conflicts.has(mutationKey(e.tenant, (e.cmid as string).slice(RESOLVE_PREFIX.length)))) continue;
+      } else if (captureOf[m] !== -1) continue;
+      const e = index.event(i);
+      v.add(`event ${e.id} of tenant ${e.tenant} reports mutation ${e.cmid}, not captured in that tenant`, e);
     }
-    for (const e of index.kinds.outcome) {
-      if (e.eventId === undefined) continue;
+
+    // With every event id unique in the log, an answer naming its own mutation's change is settled
+    // without a look-up by event id.
+    const uniqueEventIds = index.sharedEventIds.length === 0;
+    const { outcomeHasEventId, outcomeMut, logOf } = index;
+    for (let i = 0; i < outcomeHasEventId.length; i++) {
+      if (outcomeHasEventId[i] !== 1) continue;
       checked++;
-      const change = index.logByEvent.get(e.eventId);
-      if (change !== undefined && change.tenant !== e.tenant) {
+      const e = index.outcome(i);
+      const id = e.eventId as string;
+      const own = logOf[outcomeMut[i] as number] as number;
+      if (uniqueEventIds && own !== -1 && index.log(own).eventId === id) continue;
+      const l = index.logByEvent().get(id);
+      if (l === undefined) continue;
+      const change = index.log(l);
+      if (change.tenant !== e.tenant) {
+        const c = captureOf[outcomeMut[i] as number] as number;
         v.add(
           `device ${e.dev} (tenant ${e.tenant}) got an answer for ${e.cmid} naming tenant ${change.tenant}'s change ${change.agg} v${change.version}`,
-          index.captureOf.get(e.tenant, e.cmid),
+          c === -1 ? undefined : index.capture(c),
           e,
           change,
         );

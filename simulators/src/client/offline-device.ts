@@ -6,6 +6,11 @@
  * duplicate-expired → done), pulls the tenant's changes into its replica, refreshes its token, and
  * backs off with seeded jitter. A crash loses only volatile state (in-flight request, token,
  * timers); the queue, sequence counter, replica and cursor are durable.
+ *
+ * The device is network-agnostic: time, randomness and timers come from a {@link DeviceEnv} and
+ * requests go through a {@link DeviceLink}. In the simulator those are the SimEnv and the simulated
+ * network to the server front; the real-target mode (simulators/real-target) gives it real timers
+ * and undici.
  */
 import type { SimEnv } from '../env/sim-env.js';
 import type { Clock } from '../env/clock.js';
@@ -13,16 +18,16 @@ import type { Random } from '../env/random.js';
 import type { TimerHandle } from '../env/scheduler.js';
 import type { History } from '../history/history.js';
 import { ReplicaDigest } from '../history/replica-digest.js';
-import { type FrontReply, type ServerFront, type SimToken, TOKEN_TTL_MS } from '../server/server-front.js';
-import {
-  type SimContext,
-  type SimMutation,
-  type SimOutcome,
-  type SimPullPage,
-  type SimResult,
-  problemName,
-} from '../target/sim-server.js';
-import { planMutation } from './workload.js';
+import type { ServerFront } from '../server/server-front.js';
+import { type SimContext, type SimMutation, type SimOutcome, problemName } from '../target/sim-server.js';
+import { type DeviceEnv, type DeviceLink, type LinkReply, type PullReplyValue, type PushResult, simulatedDeviceLink } from './device-link.js';
+import { type KnownAggregates, type PlannedMutation, planMutation } from './workload.js';
+
+/**
+ * Plans a user's next action (the shape of {@link planMutation}): choices from `w`, identifiers from
+ * `ids`, aggregates the device knows in `known`, the device's clock reading as `authoredAt`.
+ */
+export type MutationPlanner = (w: Random, ids: Random, known: KnownAggregates, authoredAt: string, mrnPool: number) => PlannedMutation;
 
 /** Identity and quirks of one device. */
 export interface DeviceSpec {
@@ -45,11 +50,9 @@ export interface DeviceSettings {
   readonly mrnPool: number;
 }
 
-/** What the device needs from the world around it. */
-export interface DeviceWorld {
-  readonly env: SimEnv;
+/** What every device world offers, simulated or real. */
+export interface DeviceWorldBase {
   readonly history: History;
-  readonly front: ServerFront;
   /** Current phase. */
   phase(): 'safety' | 'liveness' | 'final';
   /** Asks for permission to capture one more mutation (global cap). */
@@ -58,6 +61,20 @@ export interface DeviceWorld {
   nextReq(): number;
   /** The user asks the tenant admin to look at a conflict or a blocked change. */
   askAdmin(tenant: string): void;
+}
+
+/** What the device needs from the simulated world: the SimEnv and the server front it reaches over the simulated network. */
+export interface DeviceWorld extends DeviceWorldBase {
+  readonly env: SimEnv;
+  readonly front: ServerFront;
+}
+
+/** A world with its own env and transport (real-target mode). */
+export interface LinkedDeviceWorld extends DeviceWorldBase {
+  readonly env: DeviceEnv;
+  readonly link: DeviceLink;
+  /** What users do (default: the clinic workload of {@link planMutation}). */
+  readonly planner?: MutationPlanner;
 }
 
 interface Queued {
@@ -75,7 +92,8 @@ interface Inflight {
 
 const BATCH = 50;
 const PULL_LIMIT = 500;
-const REQUEST_TIMEOUT_MS = 10_000;
+/** How long a device waits for an answer before it counts the request as lost (virtual ms). */
+export const REQUEST_TIMEOUT_MS = 10_000;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 300_000;
 const LIVENESS_BACKOFF_MAX_MS = 5_000;
@@ -99,7 +117,8 @@ export class OfflineDevice {
   private readonly pendingByAgg = new Map<string, number>();
   private cursor: string | undefined;
   // --- volatile
-  private token: SimToken | null = null;
+  /** Opaque to the device; the link made it. */
+  private token: unknown = null;
   /** When the device believes its token expires, on its own clock (from `expires_in` at receipt). */
   private tokenLocalExpiry = 0;
   private inflight: Inflight | null = null;
@@ -115,6 +134,9 @@ export class OfflineDevice {
   syncedCommits = -1;
 
   private readonly ctx: SimContext;
+  private readonly env: DeviceEnv;
+  private readonly link: DeviceLink;
+  private readonly planner: MutationPlanner;
   private readonly clock: Clock;
   private readonly workload: Random;
   private readonly ids: Random;
@@ -123,10 +145,13 @@ export class OfflineDevice {
 
   constructor(
     readonly spec: DeviceSpec,
-    private readonly world: DeviceWorld,
+    private readonly world: DeviceWorld | LinkedDeviceWorld,
     private readonly settings: DeviceSettings,
   ) {
     const env = world.env;
+    this.env = env;
+    this.link = 'link' in world ? world.link : simulatedDeviceLink(world.env, world.front);
+    this.planner = ('planner' in world ? world.planner : undefined) ?? planMutation;
     this.ctx = { tenantId: spec.tenant, actorId: spec.actor, roles: spec.roles };
     this.clock = { now: () => env.clock.now() + spec.skewMs };
     this.workload = env.random.fork(`workload:${spec.streamKey}`);
@@ -186,7 +211,7 @@ export class OfflineDevice {
       const sessionGap = this.settings.captureGapMs * MEAN_BURST;
       gap = Math.max(1, Math.round(-Math.log(1 - this.timing.float()) * sessionGap));
     }
-    this.world.env.scheduler.after(gap, () => this.capture());
+    this.env.scheduler.after(gap, () => this.capture());
   }
 
   private capture(): void {
@@ -196,9 +221,9 @@ export class OfflineDevice {
       return;
     }
     if (!this.world.takeCaptureSlot()) return;
-    const plan = planMutation(this.workload, this.ids, this.known, new Date(this.clock.now()).toISOString(), this.settings.mrnPool);
+    const plan = this.planner(this.workload, this.ids, this.known, new Date(this.clock.now()).toISOString(), this.settings.mrnPool);
     const cmid = this.ids.uuid();
-    const env = this.world.env;
+    const env = this.env;
     if (this.faults.chance(this.settings.crashBeforeCommit)) {
       this.world.history.add({ k: 'capture-aborted', t: env.clock.now(), dev: this.spec.id, tenant: this.spec.tenant, cmid });
       this.crash('client-crash-before-commit');
@@ -270,7 +295,7 @@ export class OfflineDevice {
   // ------------------------------------------------------------------ crash
 
   private crash(fault: string): void {
-    const env = this.world.env;
+    const env = this.env;
     const now = env.clock.now();
     this.world.history.add({ k: 'fault', t: now, fault, target: this.spec.id });
     this.world.history.add({ k: 'crash', t: now, dev: this.spec.id });
@@ -297,8 +322,8 @@ export class OfflineDevice {
 
   private requestSync(delayMs: number): void {
     if (this.down) return;
-    const scheduler = this.world.env.scheduler;
-    const at = this.world.env.clock.now() + delayMs;
+    const scheduler = this.env.scheduler;
+    const at = this.env.clock.now() + delayMs;
     if (this.syncTimer !== undefined && !this.syncTimer.cancelled && this.syncAt <= at) return;
     this.syncTimer?.cancel();
     this.syncAt = at;
@@ -336,7 +361,7 @@ export class OfflineDevice {
 
   private startRequest(kind: Inflight['kind']): number {
     const req = this.world.nextReq();
-    const timer = this.world.env.scheduler.after(REQUEST_TIMEOUT_MS, () => this.onTimeout(req));
+    const timer = this.env.scheduler.after(REQUEST_TIMEOUT_MS, () => this.onTimeout(req));
     this.inflight = { req, kind, timer };
     return req;
   }
@@ -349,7 +374,7 @@ export class OfflineDevice {
   private onTimeout(req: number): void {
     if (this.inflight === null || this.inflight.req !== req) return;
     if (this.inflight.kind === 'push') {
-      this.world.history.add({ k: 'unknown', t: this.world.env.clock.now(), dev: this.spec.id, req, reason: 'timeout' });
+      this.world.history.add({ k: 'unknown', t: this.env.clock.now(), dev: this.spec.id, req, reason: 'timeout' });
     }
     this.inflight = null;
     this.backoff();
@@ -360,22 +385,21 @@ export class OfflineDevice {
   private refresh(): void {
     const req = this.startRequest('refresh');
     const inc = this.incarnation;
-    const { network } = this.world.env;
-    const front = this.world.front;
-    network.send('request', this.spec.id, () => {
-      if (!front.isUp()) return;
-      const token = front.issueToken(this.ctx);
-      const expiresIn = TOKEN_TTL_MS;
-      network.send('response', this.spec.id, () => {
-        if (inc !== this.incarnation || this.inflight === null || this.inflight.req !== req) return;
-        this.token = token;
-        // Like OAuth `expires_in`: relative to the device's own clock, so a skewed clock cannot
-        // make a fresh token look expired (or an expired one look fresh for long).
-        this.tokenLocalExpiry = this.clock.now() + expiresIn;
+    this.link.refresh(this.spec.id, this.ctx, req, (reply) => {
+      if (inc !== this.incarnation || this.inflight === null || this.inflight.req !== req) return;
+      if (reply.status !== 200) {
+        // No token this time (identity provider unreachable): like a lost answer, try again later.
         this.finish();
-        this.attempt = 0;
-        this.sync();
-      });
+        this.backoff();
+        return;
+      }
+      this.token = reply.value.token;
+      // Like OAuth `expires_in`: relative to the device's own clock, so a skewed clock cannot
+      // make a fresh token look expired (or an expired one look fresh for long).
+      this.tokenLocalExpiry = this.clock.now() + reply.value.expiresInMs;
+      this.finish();
+      this.attempt = 0;
+      this.sync();
     });
   }
 
@@ -393,26 +417,26 @@ export class OfflineDevice {
     const req = this.startRequest('push');
     const inc = this.incarnation;
     const token = this.token;
-    const env = this.world.env;
+    const env = this.env;
     this.world.history.add({ k: 'push', t: env.clock.now(), dev: this.spec.id, tenant: this.spec.tenant, req, cmids });
     const body = { clientId: this.spec.clientId, mutations: batch };
-    const front = this.world.front;
-    env.network.send('request', this.spec.id, () =>
-      front.handle(
-        token,
-        (ctx) => front.server.push(ctx, body),
-        countApplied,
-        (reply) => env.network.send('response', this.spec.id, () => this.onPushReply(inc, req, reply)),
-        true,
-      ),
-    );
+    this.link.push(this.spec.id, req, token, body, (reply) => this.onPushReply(inc, req, reply));
   }
 
-  private onPushReply(inc: number, req: number, reply: FrontReply<SimResult<{ outcomes: readonly SimOutcome[] }>>): void {
+  private onPushReply(inc: number, req: number, reply: LinkReply<PushResult>): void {
     if (inc !== this.incarnation) return; // the process that sent it is gone
-    const now = this.world.env.clock.now();
+    const now = this.env.clock.now();
     const current = this.inflight !== null && this.inflight.req === req;
     const history = this.world.history;
+    if (reply.status === 0) {
+      // No answer (network error): the outcome is unknown, as after a timeout.
+      if (current) {
+        history.add({ k: 'unknown', t: now, dev: this.spec.id, req, reason: reply.reason });
+        this.finish();
+        this.backoff();
+      }
+      return;
+    }
     if (reply.status === 500) {
       history.add({ k: 'request-error', t: now, dev: this.spec.id, req, status: 500, problem: 'internal-error' });
       if (current) {
@@ -480,7 +504,7 @@ export class OfflineDevice {
     }
     if (!current) return;
     this.finish();
-    const now2 = this.world.env.clock.now();
+    const now2 = this.env.clock.now();
     if (this.world.phase() !== 'safety' || now2 - this.lastPullAt >= PULL_AFTER_PUSH_MS) this.pullDue = true;
     if (progress > 0) {
       this.attempt = 0;
@@ -505,7 +529,7 @@ export class OfflineDevice {
   }
 
   private surface(q: Queued, reason: string): void {
-    this.world.history.add({ k: 'surface', t: this.world.env.clock.now(), dev: this.spec.id, tenant: this.spec.tenant, cmid: q.cmid, reason });
+    this.world.history.add({ k: 'surface', t: this.env.clock.now(), dev: this.spec.id, tenant: this.spec.tenant, cmid: q.cmid, reason });
   }
 
   /**
@@ -527,7 +551,7 @@ export class OfflineDevice {
       q.mutation = { ...q.mutation, clientSeq: seq++ };
     }
     this.nextSeq = seq;
-    this.world.history.add({ k: 'fault', t: this.world.env.clock.now(), fault: 'client-renumber', target: this.spec.id, detail: expectedSeq });
+    this.world.history.add({ k: 'fault', t: this.env.clock.now(), fault: 'client-renumber', target: this.spec.id, detail: expectedSeq });
   }
 
   // ------------------------------------------------------------------ pull
@@ -537,27 +561,12 @@ export class OfflineDevice {
     const inc = this.incarnation;
     const token = this.token;
     const cursor = this.cursor;
-    const env = this.world.env;
-    const front = this.world.front;
-    const tenant = this.spec.tenant;
-    env.network.send('request', this.spec.id, () =>
-      front.handle(
-        token,
-        (ctx) => {
-          const commits = front.commits.get(tenant) ?? 0;
-          const r = front.server.pull(ctx, cursor, PULL_LIMIT);
-          return r instanceof Promise ? r.then((page) => ({ page, commits })) : { page: r, commits };
-        },
-        () => 0,
-        (reply) => env.network.send('response', this.spec.id, () => this.onPullReply(inc, req, reply)),
-        false,
-      ),
-    );
+    this.link.pull(this.spec.id, this.spec.tenant, req, token, cursor, PULL_LIMIT, (reply) => this.onPullReply(inc, req, reply));
   }
 
-  private onPullReply(inc: number, req: number, reply: FrontReply<{ page: SimResult<SimPullPage>; commits: number }>): void {
+  private onPullReply(inc: number, req: number, reply: LinkReply<PullReplyValue>): void {
     if (inc !== this.incarnation || this.inflight === null || this.inflight.req !== req) return; // stale page
-    if (reply.status === 500) {
+    if (reply.status === 500 || reply.status === 0) {
       this.finish();
       this.backoff();
       return;
@@ -572,7 +581,7 @@ export class OfflineDevice {
     if (!page.ok) {
       this.world.history.add({
         k: 'request-error',
-        t: this.world.env.clock.now(),
+        t: this.env.clock.now(),
         dev: this.spec.id,
         req,
         status: page.problem.status,
@@ -595,7 +604,7 @@ export class OfflineDevice {
       return;
     }
     this.pullDue = false;
-    this.lastPullAt = this.world.env.clock.now();
+    this.lastPullAt = this.env.clock.now();
     this.syncedCommits = commits;
     // A queue that only holds blocked mutations keeps its backoff; a pull is not progress.
     if (this.live === 0) {
@@ -605,13 +614,6 @@ export class OfflineDevice {
       this.requestSync(this.attempt > 0 ? this.backoffDelay() : 10);
     }
   }
-}
-
-function countApplied(r: SimResult<{ outcomes: readonly SimOutcome[] }>): number {
-  if (!r.ok) return 0;
-  let n = 0;
-  for (const o of r.value.outcomes) if (o.status === 'applied' && o.replayed !== true) n++;
-  return n;
 }
 
 function outcomeEntry(t: number, dev: string, tenant: string, req: number, o: SimOutcome) {

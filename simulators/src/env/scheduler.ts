@@ -31,9 +31,19 @@ class ScheduledEvent implements TimerHandle {
 /** Why {@link Scheduler.run} stopped. */
 export type StopReason = 'idle' | 'deadline' | 'stopped' | 'event-budget';
 
+/** Placeholder in freed heap cells. */
+const RELEASED = new ScheduledEvent(0, -1, () => undefined);
+
 /** Priority queue of events over a {@link VirtualClock}. */
 export class Scheduler {
-  private heap: ScheduledEvent[] = [];
+  /**
+   * A binary heap kept as parallel arrays: the keys (time, insertion number) in typed arrays, so
+   * sifting compares numbers in two contiguous arrays instead of dereferencing event objects.
+   */
+  private ats = new Float64Array(1024);
+  private orders = new Float64Array(1024);
+  private events: ScheduledEvent[] = [];
+  private n = 0;
   private nextOrder = 0;
   private stopRequested = false;
   /** Events executed so far (cancelled ones excluded). */
@@ -61,7 +71,7 @@ export class Scheduler {
 
   /** Number of pending (possibly cancelled) events. */
   get size(): number {
-    return this.heap.length;
+    return this.n;
   }
 
   /** Asks a running {@link run} to return after the current event. */
@@ -77,14 +87,12 @@ export class Scheduler {
   async run(until: number = Number.POSITIVE_INFINITY, maxEvents: number = Number.POSITIVE_INFINITY): Promise<StopReason> {
     this.stopRequested = false;
     let budget = maxEvents;
-    const heap = this.heap;
-    while (heap.length > 0) {
-      const top = heap[0] as ScheduledEvent;
-      if (top.at > until) {
+    while (this.n > 0) {
+      if ((this.ats[0] as number) > until) {
         this.clock.advanceTo(until);
         return 'deadline';
       }
-      this.pop();
+      const top = this.pop();
       if (top.cancelled) continue;
       this.clock.advanceTo(top.at);
       this.executed++;
@@ -103,44 +111,83 @@ export class Scheduler {
    * Every key moves by the same delta, so the heap order stays valid.
    */
   warp(deltaMs: number): void {
-    for (const e of this.heap) e.at += deltaMs;
+    for (let i = 0; i < this.n; i++) {
+      this.ats[i] = (this.ats[i] as number) + deltaMs;
+      (this.events[i] as ScheduledEvent).at += deltaMs;
+    }
     this.clock.advanceTo(this.clock.now() + deltaMs);
   }
 
-  private less(a: ScheduledEvent, b: ScheduledEvent): boolean {
-    return a.at < b.at || (a.at === b.at && a.order < b.order);
-  }
-
   private push(ev: ScheduledEvent): void {
-    const heap = this.heap;
-    heap.push(ev);
-    let i = heap.length - 1;
+    if (this.n === this.ats.length) {
+      const ats = new Float64Array(this.n * 2);
+      ats.set(this.ats);
+      this.ats = ats;
+      const orders = new Float64Array(this.n * 2);
+      orders.set(this.orders);
+      this.orders = orders;
+    }
+    const ats = this.ats;
+    const orders = this.orders;
+    const events = this.events;
+    const at = ev.at;
+    const order = ev.order;
+    let i = this.n++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = heap[parent] as ScheduledEvent;
-      if (!this.less(ev, p)) break;
-      heap[i] = p;
+      const pa = ats[parent] as number;
+      if (pa < at || (pa === at && (orders[parent] as number) < order)) break;
+      ats[i] = pa;
+      orders[i] = orders[parent] as number;
+      events[i] = events[parent] as ScheduledEvent;
       i = parent;
     }
-    heap[i] = ev;
+    ats[i] = at;
+    orders[i] = order;
+    events[i] = ev;
   }
 
-  private pop(): void {
-    const heap = this.heap;
-    const last = heap.pop() as ScheduledEvent;
-    if (heap.length === 0) return;
+  private pop(): ScheduledEvent {
+    const ats = this.ats;
+    const orders = this.orders;
+    const events = this.events;
+    const top = events[0] as ScheduledEvent;
+    const n = --this.n;
+    if (n === 0) {
+      events[0] = RELEASED;
+      return top;
+    }
+    // Sift the last element down from the root.
+    const at = ats[n] as number;
+    const order = orders[n] as number;
+    const ev = events[n] as ScheduledEvent;
+    events[n] = RELEASED; // no stale reference keeps a fired event's closure alive
     let i = 0;
-    const n = heap.length;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
-      const r = l + 1;
       let c = l;
-      if (r < n && this.less(heap[r] as ScheduledEvent, heap[l] as ScheduledEvent)) c = r;
-      if (!this.less(heap[c] as ScheduledEvent, last)) break;
-      heap[i] = heap[c] as ScheduledEvent;
+      let ca = ats[l] as number;
+      let co = orders[l] as number;
+      const r = l + 1;
+      if (r < n) {
+        const ra = ats[r] as number;
+        const ro = orders[r] as number;
+        if (ra < ca || (ra === ca && ro < co)) {
+          c = r;
+          ca = ra;
+          co = ro;
+        }
+      }
+      if (at < ca || (at === ca && order < co)) break;
+      ats[i] = ca;
+      orders[i] = co;
+      events[i] = events[c] as ScheduledEvent;
       i = c;
     }
-    heap[i] = last;
+    ats[i] = at;
+    orders[i] = order;
+    events[i] = ev;
+    return top;
   }
 }

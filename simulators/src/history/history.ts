@@ -1,22 +1,52 @@
 /**
  * An append-only simulation history with a stable hash: SHA-256 over the JSON lines, each ended by
- * `\n`. Entries stay objects in memory (checkers read them directly); serialisation happens once.
+ * `\n` — exactly the bytes {@link History.writeTo} writes, so `sha256sum history.jsonl` prints the
+ * hash the run reported. Entries stay objects in memory (checkers read them directly); each is
+ * serialised once, as it is added, while it is still hot in the cache, and the hash is fed in
+ * chunks as the run goes — there is no second pass over a million cold entries at the end.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { HistoryEntry } from './history-entry.js';
 
-/** Lines are hashed and written in chunks of about this many characters. */
-const CHUNK_CHARS = 1 << 20;
+/** Lines are hashed and written in chunks of about this many lines. */
+const CHUNK_LINES = 4096;
+/** Any character outside ASCII: such a chunk is hashed as UTF-8, others take the cheaper one-byte path. */
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/** Feeds one chunk of text to a hash as its UTF-8 bytes (Latin-1 read of pure ASCII is the same bytes). */
+function update(h: Hash, text: string): void {
+  h.update(text, NON_ASCII.test(text) ? 'utf8' : 'latin1');
+}
+
+/** The JSON line of an entry (without the newline). */
+export function entryLine(e: HistoryEntry): string {
+  return JSON.stringify(e);
+}
 
 /** The recorded history of one simulation. */
 export class History {
   readonly entries: HistoryEntry[] = [];
+  private readonly sha = createHash('sha256');
+  private lines: string[] = [];
+  /** Entries serialised into {@link sha} so far. */
+  private hashed = 0;
+  private digest: string | undefined;
 
-  /** Appends one entry. */
+  /** Appends one entry (and serialises it into the running hash). */
   add(entry: HistoryEntry): void {
     this.entries.push(entry);
+    if (this.digest !== undefined) return; // hash already taken: {@link hash} recomputes if asked again
+    this.lines.push(entryLine(entry));
+    if (this.lines.length >= CHUNK_LINES) this.flush();
+  }
+
+  private flush(): void {
+    if (this.lines.length === 0) return;
+    update(this.sha, this.lines.join('\n') + '\n');
+    this.hashed += this.lines.length;
+    this.lines = [];
   }
 
   /** Number of entries. */
@@ -26,15 +56,13 @@ export class History {
 
   /** Serialises the history in chunks of complete lines. */
   *chunks(): Generator<string> {
-    let buf = '';
-    for (const e of this.entries) {
-      buf += JSON.stringify(e) + '\n';
-      if (buf.length >= CHUNK_CHARS) {
-        yield buf;
-        buf = '';
-      }
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i += CHUNK_LINES) {
+      const end = Math.min(entries.length, i + CHUNK_LINES);
+      const lines = new Array<string>(end - i);
+      for (let j = i; j < end; j++) lines[j - i] = entryLine(entries[j] as HistoryEntry);
+      yield lines.join('\n') + '\n';
     }
-    if (buf.length > 0) yield buf;
   }
 
   /** The JSON-lines text (small histories; large ones should use {@link writeTo}). */
@@ -44,9 +72,17 @@ export class History {
     return out;
   }
 
-  /** SHA-256 (hex) of the JSON-lines serialisation. */
+  /**
+   * SHA-256 (hex) of the JSON-lines serialisation. Computed as entries were added; the first call
+   * closes the running hash. Entries pushed to `entries` directly (or added after the first call)
+   * are caught by the count and make this re-serialise everything.
+   */
   hash(): string {
-    return hashEntries(this.entries);
+    if (this.digest === undefined) {
+      this.flush();
+      this.digest = this.sha.digest('hex');
+    }
+    return this.hashed === this.entries.length ? this.digest : hashEntries(this.entries);
   }
 
   /** Writes the JSON lines to `path` and resolves to their SHA-256. */
@@ -54,7 +90,7 @@ export class History {
     const h = createHash('sha256');
     const out = createWriteStream(path, { encoding: 'utf8' });
     for (const c of this.chunks()) {
-      h.update(c);
+      update(h, c);
       if (!out.write(c)) await once(out, 'drain');
     }
     out.end();
@@ -66,15 +102,15 @@ export class History {
 /** SHA-256 (hex) of entries serialised as JSON lines. */
 export function hashEntries(entries: Iterable<HistoryEntry>): string {
   const h = createHash('sha256');
-  let buf = '';
+  let lines: string[] = [];
   for (const e of entries) {
-    buf += JSON.stringify(e) + '\n';
-    if (buf.length >= CHUNK_CHARS) {
-      h.update(buf);
-      buf = '';
+    lines.push(entryLine(e));
+    if (lines.length >= CHUNK_LINES) {
+      update(h, lines.join('\n') + '\n');
+      lines = [];
     }
   }
-  if (buf.length > 0) h.update(buf);
+  if (lines.length > 0) update(h, lines.join('\n') + '\n');
   return h.digest('hex');
 }
 

@@ -5,7 +5,7 @@
  */
 import { createInProcessCore } from '../../../reference-impl/src/in-process/in-process-core.js';
 import { eventSubject } from '../../../reference-impl/src/domain/cloud-event.js';
-import { defectSet, type DefectName } from '../../../reference-impl/src/domain/defects.js';
+import { defectNames } from '../../../reference-impl/src/defects/catalogue.js';
 import type { Clock } from '../env/clock.js';
 import type { SimConflict, SimLogRow, SimOutboxMessage, SimServer } from './sim-server.js';
 
@@ -23,11 +23,11 @@ export const REFERENCE_TARGET_NAME = 'reference (in-process core, memory store)'
 
 /** Builds the reference core as a simulation target. */
 export function createReferenceServer(o: ReferenceServerOptions): SimServer {
-  const defects = o.defect === null ? [] : [...defectSet(o.defect)];
+  const defects = o.defect === null ? [] : [...defectNames(o.defect)];
   const handle = createInProcessCore({
     clock: o.clock,
     config: { idempotencyRetentionMs: o.retentionMs },
-    ...(defects.length > 0 ? { defects: defects as DefectName[] } : {}),
+    ...(defects.length > 0 ? { defects } : {}),
   });
   const store = handle.store;
   return {

@@ -1,0 +1,41 @@
+/** Ops that change an existing aggregate, in the order their examples are looked for. */
+const CHANGE_OPS = ['update', 'append', 'adjust'];
+/** Share of captures that create a new aggregate once there is something to change. */
+const CREATE_SHARE = 0.35;
+/** Fills placeholders with seeded values: one `${suffix}` per expansion, a fresh `${uuid}` each time. */
+export function expandExample(value, ids, now, suffix) {
+    if (typeof value === 'string') {
+        return value
+            .replace(/\$\{uuid\}/g, () => ids.uuid())
+            .replace(/\$\{suffix\}/g, suffix)
+            .replace(/\$\{now\}/g, now);
+    }
+    if (Array.isArray(value))
+        return value.map((v) => expandExample(v, ids, now, suffix));
+    if (value !== null && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandExample(v, ids, now, suffix)]));
+    }
+    return value;
+}
+function changeOps(a) {
+    return CHANGE_OPS.filter((op) => a.examplePayloads[op] !== undefined);
+}
+/** A planner over `aggregates` (at least one). */
+export function examplePlanner(aggregates) {
+    if (aggregates.length === 0)
+        throw new RangeError('examplePlanner needs at least one aggregate type');
+    return (w, ids, known, authoredAt) => {
+        const changeable = aggregates.filter((a) => changeOps(a).length > 0 && (known.get(a.type)?.length ?? 0) > 0);
+        const suffix = ids.uint32().toString(36);
+        if (changeable.length === 0 || w.chance(CREATE_SHARE)) {
+            const a = w.pick(aggregates);
+            const payload = expandExample(a.examplePayloads.create, ids, authoredAt, suffix);
+            return { type: a.type, id: ids.uuid(), op: 'create', creates: true, payload };
+        }
+        const a = w.pick(changeable);
+        const op = w.pick(changeOps(a));
+        const id = w.pick(known.get(a.type));
+        const payload = expandExample(a.examplePayloads[op], ids, authoredAt, suffix);
+        return { type: a.type, id, op, creates: false, payload };
+    };
+}

@@ -1,0 +1,62 @@
+/**
+ * `syncproof simulate --target <profile.yaml>`: a real-target run against the server a conformance
+ * target profile describes (base URL, tokens, module and example payloads, NATS for the event and
+ * audit checkers when the profile has a `nats` section and NATS answers).
+ */
+import { loadProfile } from '../../conformance/src/profile/load-profile.js';
+import { createTokenSource } from '../../conformance/src/profile/token-source.js';
+import { EventObserver } from '../../conformance/src/harness/event-observer.js';
+import { profileRunSetup } from './profile-setup.js';
+import { runRealTarget } from './run-real-target.js';
+import { streamEventReader } from './stream-event-reader.js';
+/**
+ * Loads the profile (a bad one throws the suite's `UsageError`, exit 2), runs the devices against
+ * its base URL and returns the checked run. NATS unavailable → event and audit verdicts `unknown`.
+ */
+export async function runRealTargetFromProfile(profilePath, opts = {}) {
+    const loaded = loadProfile(profilePath);
+    const { profile } = loaded;
+    const setup = profileRunSetup(profile, createTokenSource(loaded), { runId: loaded.runId });
+    const clients = opts.clients ?? 8;
+    let observer;
+    if (opts.events !== false && profile.nats) {
+        observer = await EventObserver.open(profile.nats.url, profile.nats.credentials).catch((err) => {
+            opts.onProgress?.(`real-target: events not checked: ${err.message}`);
+            return undefined;
+        });
+    }
+    try {
+        return await runRealTarget({
+            target: profile.baseUrl,
+            module: setup.module,
+            tenants: setup.tenants,
+            tokens: setup.tokens,
+            workload: setup.workload,
+            scope: setup.scope,
+            ...(setup.headers ? { headers: setup.headers } : {}),
+            seed: opts.seed ?? 1,
+            clients,
+            clones: setup.clonesPossible && clients >= 4 ? 1 : 0,
+            mutations: opts.mutations ?? Math.max(20, Math.round((60 * clients) / 8)),
+            timeBudgetMs: opts.timeBudgetMs ?? 15_000,
+            ...(opts.faults ? { faults: opts.faults } : {}),
+            ...(profile.options?.requestTimeoutMs ? { requestTimeoutMs: profile.options.requestTimeoutMs } : {}),
+            ...(observer && profile.nats
+                ? {
+                    events: streamEventReader(observer, {
+                        stream: profile.nats.stream,
+                        subjectPrefix: profile.nats.subjectPrefix,
+                        ...(profile.nats.auditStream && profile.nats.auditSubjectPrefix
+                            ? { auditStream: profile.nats.auditStream, auditSubjectPrefix: profile.nats.auditSubjectPrefix }
+                            : {}),
+                        settleMs: profile.nats.settleMs ?? 1_000,
+                    }, setup.module),
+                }
+                : {}),
+            ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+        });
+    }
+    finally {
+        await observer?.close();
+    }
+}

@@ -1,0 +1,73 @@
+import { Violations } from './checker.js';
+import { filled } from './scoped-interner.js';
+import { historyIndex } from './history-index.js';
+/** The event-per-applied checker. */
+export const eventPerApplied = {
+    name: 'event-per-applied',
+    requirements: ['OFS-EVT-005', 'OFS-EVT-006', 'OFS-EVT-008'],
+    check(entries) {
+        const index = historyIndex(entries);
+        if (!index.final)
+            return { verdict: 'unknown', message: 'history has no final read-back phase' };
+        const v = new Violations();
+        for (const [first, e] of index.sharedEventIds)
+            v.add(`two logged changes share event id ${e.eventId}`, first, e);
+        const logs = index.logCount;
+        const { eventMut, eventRedelivery, logAnyOf } = index;
+        // With unique event ids, an event's change is found through its own mutation; otherwise (and
+        // for events whose mutation's first change carries another id) by event id.
+        const uniqueEventIds = index.sharedEventIds.length === 0;
+        // Logged change (first carrier of its event id) → the event stored for it as new.
+        const eventOf = filled(logs, -1);
+        // Events naming no logged change, by id (only to tell a duplicate orphan from a first one).
+        const orphans = new Map();
+        let redeliveries = 0;
+        for (let i = 0; i < eventMut.length; i++) {
+            if (eventRedelivery[i] === 1) {
+                redeliveries++;
+                continue;
+            }
+            const e = index.event(i);
+            const id = e.id;
+            const m = eventMut[i];
+            let l = m === -1 || !uniqueEventIds ? -1 : logAnyOf[m];
+            if (l === -1 || index.log(l).eventId !== id)
+                l = index.logByEvent().get(id) ?? -1;
+            if (l === -1) {
+                const first = orphans.get(id);
+                if (first !== undefined)
+                    v.add(`the broker stored event ${id} twice as new`, first, e);
+                else
+                    orphans.set(id, e);
+                continue;
+            }
+            const f = eventOf[l];
+            if (f !== -1)
+                v.add(`the broker stored event ${id} twice as new`, index.event(f), e);
+            else
+                eventOf[l] = i;
+        }
+        const check = (l) => {
+            const f = eventOf[l];
+            const change = index.log(l);
+            if (f === -1) {
+                v.add(`${change.agg} v${change.version} (tenant ${change.tenant}) committed but no event was published`, change);
+                return;
+            }
+            const ev = index.event(f);
+            if (ev.tenant !== change.tenant || ev.agg !== change.agg || ev.version !== change.version) {
+                v.add(`event ${ev.id} reports ${ev.agg} v${ev.version} of ${ev.tenant}, the log has ${change.agg} v${change.version} of ${change.tenant}`, change, ev);
+            }
+        };
+        if (uniqueEventIds)
+            for (let l = 0; l < logs; l++)
+                check(l);
+        else
+            for (const l of index.logByEvent().values())
+                check(l);
+        for (const ev of orphans.values())
+            v.add(`event ${ev.id} (${ev.subject}) reports no committed change`, ev);
+        const extra = redeliveries > 0 ? `; ${redeliveries} redeliveries after the de-duplication window` : '';
+        return v.finding(`${index.logEventIds} committed changes have exactly one event each${extra}`);
+    },
+};

@@ -1,0 +1,68 @@
+import { Violations } from './checker.js';
+import { filled } from './scoped-interner.js';
+import { historyIndex } from './history-index.js';
+/** The per-aggregate order checker. */
+export const perAggregateOrder = {
+    name: 'per-aggregate-order',
+    requirements: ['OFS-SYNC-002', 'OFS-SYNC-003'],
+    check(entries) {
+        const index = historyIndex(entries);
+        if (!index.final)
+            return { verdict: 'unknown', message: 'history has no final read-back phase' };
+        const v = new Violations();
+        const { captureDev, captureSeq, captureOf, captureMut, logOf, logVersion } = index;
+        const lastOfDevice = filled(index.devices.size, -1); // device → last capture
+        for (let i = 0; i < captureSeq.length; i++) {
+            const d = captureDev[i];
+            const p = lastOfDevice[d];
+            const expected = p === -1 ? 1 : captureSeq[p] + 1;
+            if (captureSeq[i] !== expected) {
+                const e = index.capture(i);
+                v.add(`device ${e.dev} numbered a capture ${e.seq}, expected ${expected}`, p === -1 ? undefined : index.capture(p), e);
+            }
+            lastOfDevice[d] = i;
+        }
+        const { pushStart, pushMut, pushDev } = index;
+        for (let i = 0; i < pushDev.length; i++) {
+            let prevSeq = 0;
+            let prev = -1;
+            const dev = pushDev[i];
+            for (let j = pushStart[i]; j < pushStart[i + 1]; j++) {
+                const c = captureOf[pushMut[j]];
+                if (c === -1 || captureDev[c] !== dev)
+                    continue; // foreign mutation: the tenant-isolation checker reports it
+                const seq = captureSeq[c];
+                if (seq <= prevSeq) {
+                    const e = index.push(i);
+                    v.add(`push ${e.req} of ${e.dev} lists clientSeq ${seq} after ${prevSeq}`, prev === -1 ? undefined : index.capture(prev), index.capture(c), e);
+                }
+                prevSeq = seq;
+                prev = c;
+            }
+        }
+        // (device, aggregate) → last applied capture of that device on that aggregate.
+        const last = filled(index.devAggCount, -1);
+        const devAgg = index.captureDevAgg;
+        let pairs = 0;
+        for (let i = 0; i < devAgg.length; i++) {
+            const l = logOf[captureMut[i]];
+            if (l === -1)
+                continue;
+            const key = devAgg[i];
+            const p = last[key];
+            if (p !== -1) {
+                pairs++;
+                const pl = logOf[captureMut[p]];
+                if (logVersion[l] <= logVersion[pl]) {
+                    const prev = index.capture(p);
+                    const e = index.capture(i);
+                    const prevChange = index.log(pl);
+                    const change = index.log(l);
+                    v.add(`${e.agg}: ${e.dev} captured ${prev.cmid} before ${e.cmid} but they applied at v${prevChange.version} and v${change.version}`, prev, e, prevChange, change);
+                }
+            }
+            last[key] = i;
+        }
+        return v.finding(`${pairs} same-device same-aggregate pairs applied in capture order`);
+    },
+};

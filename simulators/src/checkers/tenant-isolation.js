@@ -1,0 +1,108 @@
+import { Violations, mutationKey } from './checker.js';
+import { historyIndex, RESOLVE_PREFIX } from './history-index.js';
+import { ScopedInterner } from './scoped-interner.js';
+/** `(tenant, aggregate)` pairs some device of the tenant captured — built only if a change needs it. */
+function capturedAggregates(index) {
+    const n = index.captureMut.length;
+    const set = new ScopedInterner(n);
+    for (let i = 0; i < n; i++)
+        set.intern(index.mutations.scope(index.captureMut[i]), index.capture(i).agg);
+    return set;
+}
+/** The tenant-isolation checker. */
+export const tenantIsolation = {
+    name: 'tenant-isolation',
+    requirements: ['OFS-TEN-003', 'OFS-TEN-005', 'OFS-TEN-007', 'OFS-IDEM-004', 'OFS-TEN-006'],
+    check(entries) {
+        const index = historyIndex(entries);
+        if (!index.final)
+            return { verdict: 'unknown', message: 'history has no final read-back phase' };
+        const v = new Violations();
+        const { captureOf, captureDev, mutations } = index;
+        const conflicts = new Map(); // resolution changes carry `resolve:<conflictId>`
+        for (const e of index.kinds['final-conflict'])
+            conflicts.set(mutationKey(e.tenant, e.conflictId), e);
+        let checked = 0;
+        const { pushStart, pushMut, pushDev } = index;
+        for (let i = 0; i < pushDev.length; i++) {
+            for (let j = pushStart[i]; j < pushStart[i + 1]; j++) {
+                checked++;
+                const c = captureOf[pushMut[j]];
+                if (c !== -1 && captureDev[c] === pushDev[i])
+                    continue;
+                const e = index.push(i);
+                const cmid = e.cmids[j - pushStart[i]];
+                v.add(`device ${e.dev} uploaded ${cmid} under tenant ${e.tenant}'s token but did not capture it there`, e, c === -1 ? undefined : index.capture(c));
+            }
+        }
+        // A change's aggregate was written by its own mutation's capture (the usual case), by the
+        // conflicted mutation a resolution settled, or — checked against every capture — by another
+        // device of the tenant.
+        let tenantAggs;
+        const { logMut, logResolve } = index;
+        for (let i = 0; i < logMut.length; i++) {
+            checked++;
+            const m = logMut[i];
+            const c = captureOf[m];
+            const e = index.log(i);
+            if (c !== -1 && index.capture(c).agg === e.agg)
+                continue;
+            if (logResolve[i] === 1 && e.cmid.startsWith(RESOLVE_PREFIX)) {
+                const conflict = conflicts.get(mutationKey(e.tenant, e.cmid.slice(RESOLVE_PREFIX.length)));
+                if (conflict !== undefined && conflict.agg === e.agg) {
+                    const cm = mutations.find(mutations.scope(m), conflict.cmid);
+                    const cc = cm === -1 ? -1 : captureOf[cm];
+                    if (cc !== -1 && index.capture(cc).agg === e.agg)
+                        continue;
+                }
+            }
+            tenantAggs ??= capturedAggregates(index);
+            if (tenantAggs.find(mutations.scope(m), e.agg) === -1)
+                v.add(`tenant ${e.tenant}'s log holds ${e.agg}, which no device of that tenant wrote`, e);
+        }
+        const { eventMut, eventSubjectOk, eventResolve } = index;
+        for (let i = 0; i < eventMut.length; i++) {
+            checked++;
+            if (eventSubjectOk[i] !== 1) {
+                const e = index.event(i);
+                v.add(`event ${e.id} on ${e.subject} carries data tenant ${e.tenant}`, e);
+                continue;
+            }
+            const m = eventMut[i];
+            if (m === -1)
+                continue;
+            if (eventResolve[i] === 1) {
+                const e = index.event(i);
+                if (conflicts.has(mutationKey(e.tenant, e.cmid.slice(RESOLVE_PREFIX.length))))
+                    continue;
+            }
+            else if (captureOf[m] !== -1)
+                continue;
+            const e = index.event(i);
+            v.add(`event ${e.id} of tenant ${e.tenant} reports mutation ${e.cmid}, not captured in that tenant`, e);
+        }
+        // With every event id unique in the log, an answer naming its own mutation's change is settled
+        // without a look-up by event id.
+        const uniqueEventIds = index.sharedEventIds.length === 0;
+        const { outcomeHasEventId, outcomeMut, logOf } = index;
+        for (let i = 0; i < outcomeHasEventId.length; i++) {
+            if (outcomeHasEventId[i] !== 1)
+                continue;
+            checked++;
+            const e = index.outcome(i);
+            const id = e.eventId;
+            const own = logOf[outcomeMut[i]];
+            if (uniqueEventIds && own !== -1 && index.log(own).eventId === id)
+                continue;
+            const l = index.logByEvent().get(id);
+            if (l === undefined)
+                continue;
+            const change = index.log(l);
+            if (change.tenant !== e.tenant) {
+                const c = captureOf[outcomeMut[i]];
+                v.add(`device ${e.dev} (tenant ${e.tenant}) got an answer for ${e.cmid} naming tenant ${change.tenant}'s change ${change.agg} v${change.version}`, c === -1 ? undefined : index.capture(c), e, change);
+            }
+        }
+        return v.finding(`${checked} uploads, changes, events and answers stayed inside their tenant`);
+    },
+};

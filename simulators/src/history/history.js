@@ -1,0 +1,119 @@
+/**
+ * An append-only simulation history with a stable hash: SHA-256 over the JSON lines, each ended by
+ * `\n` — exactly the bytes {@link History.writeTo} writes, so `sha256sum history.jsonl` prints the
+ * hash the run reported. Entries stay objects in memory (checkers read them directly); each is
+ * serialised once, as it is added, while it is still hot in the cache, and the hash is fed in
+ * chunks as the run goes — there is no second pass over a million cold entries at the end.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+/** Lines are hashed and written in chunks of about this many lines. */
+const CHUNK_LINES = 4096;
+/** Any character outside ASCII: such a chunk is hashed as UTF-8, others take the cheaper one-byte path. */
+const NON_ASCII = /[^\u0000-\u007f]/;
+/** Feeds one chunk of text to a hash as its UTF-8 bytes (Latin-1 read of pure ASCII is the same bytes). */
+function update(h, text) {
+    h.update(text, NON_ASCII.test(text) ? 'utf8' : 'latin1');
+}
+/** The JSON line of an entry (without the newline). */
+export function entryLine(e) {
+    return JSON.stringify(e);
+}
+/** The recorded history of one simulation. */
+export class History {
+    entries = [];
+    sha = createHash('sha256');
+    lines = [];
+    /** Entries serialised into {@link sha} so far. */
+    hashed = 0;
+    digest;
+    /** Appends one entry (and serialises it into the running hash). */
+    add(entry) {
+        this.entries.push(entry);
+        if (this.digest !== undefined)
+            return; // hash already taken: {@link hash} recomputes if asked again
+        this.lines.push(entryLine(entry));
+        if (this.lines.length >= CHUNK_LINES)
+            this.flush();
+    }
+    flush() {
+        if (this.lines.length === 0)
+            return;
+        update(this.sha, this.lines.join('\n') + '\n');
+        this.hashed += this.lines.length;
+        this.lines = [];
+    }
+    /** Number of entries. */
+    get length() {
+        return this.entries.length;
+    }
+    /** Serialises the history in chunks of complete lines. */
+    *chunks() {
+        const entries = this.entries;
+        for (let i = 0; i < entries.length; i += CHUNK_LINES) {
+            const end = Math.min(entries.length, i + CHUNK_LINES);
+            const lines = new Array(end - i);
+            for (let j = i; j < end; j++)
+                lines[j - i] = entryLine(entries[j]);
+            yield lines.join('\n') + '\n';
+        }
+    }
+    /** The JSON-lines text (small histories; large ones should use {@link writeTo}). */
+    toJsonLines() {
+        let out = '';
+        for (const c of this.chunks())
+            out += c;
+        return out;
+    }
+    /**
+     * SHA-256 (hex) of the JSON-lines serialisation. Computed as entries were added; the first call
+     * closes the running hash. Entries pushed to `entries` directly (or added after the first call)
+     * are caught by the count and make this re-serialise everything.
+     */
+    hash() {
+        if (this.digest === undefined) {
+            this.flush();
+            this.digest = this.sha.digest('hex');
+        }
+        return this.hashed === this.entries.length ? this.digest : hashEntries(this.entries);
+    }
+    /** Writes the JSON lines to `path` and resolves to their SHA-256. */
+    async writeTo(path) {
+        const h = createHash('sha256');
+        const out = createWriteStream(path, { encoding: 'utf8' });
+        for (const c of this.chunks()) {
+            update(h, c);
+            if (!out.write(c))
+                await once(out, 'drain');
+        }
+        out.end();
+        await once(out, 'finish');
+        return h.digest('hex');
+    }
+}
+/** SHA-256 (hex) of entries serialised as JSON lines. */
+export function hashEntries(entries) {
+    const h = createHash('sha256');
+    let lines = [];
+    for (const e of entries) {
+        lines.push(entryLine(e));
+        if (lines.length >= CHUNK_LINES) {
+            update(h, lines.join('\n') + '\n');
+            lines = [];
+        }
+    }
+    if (lines.length > 0)
+        update(h, lines.join('\n') + '\n');
+    return h.digest('hex');
+}
+/** Parses JSON lines back into entries (blank lines ignored). */
+export function parseJsonLines(text) {
+    const out = [];
+    for (const line of text.split('\n')) {
+        if (line.trim() === '')
+            continue;
+        out.push(JSON.parse(line));
+    }
+    return out;
+}

@@ -1,0 +1,69 @@
+/**
+ * The reference domain core as a {@link SimServer}: `createInProcessCore` over a fresh memory store,
+ * driven by the simulation's virtual clock. Outbox rows are rendered with the core's own
+ * CloudEvent builder, so the simulated relay publishes exactly what the real relay would.
+ */
+import { createInProcessCore } from '../../../reference-impl/src/in-process/in-process-core.js';
+import { eventSubject } from '../../../reference-impl/src/domain/cloud-event.js';
+import { defectNames } from '../../../reference-impl/src/defects/catalogue.js';
+/** Name the reference target carries in histories. */
+export const REFERENCE_TARGET_NAME = 'reference (in-process core, memory store)';
+/** Builds the reference core as a simulation target. */
+export function createReferenceServer(o) {
+    const defects = o.defect === null ? [] : [...defectNames(o.defect)];
+    const handle = createInProcessCore({
+        clock: o.clock,
+        config: { idempotencyRetentionMs: o.retentionMs },
+        ...(defects.length > 0 ? { defects } : {}),
+    });
+    const store = handle.store;
+    return {
+        name: o.defect === null ? REFERENCE_TARGET_NAME : `${REFERENCE_TARGET_NAME} with defect ${o.defect}`,
+        push: (ctx, body) => handle.push(ctx, body),
+        pull: (ctx, cursor, limit) => handle.pull(ctx, cursor === undefined ? { limit } : { cursor, limit }),
+        listConflicts: (ctx, status) => {
+            const r = handle.conflicts(ctx, status);
+            if (!r.ok)
+                return r;
+            const conflicts = r.value.conflicts.map((c) => ({
+                conflictId: c.conflictId,
+                aggregate: c.aggregate,
+                policy: c.policy,
+                status: c.status,
+                clientMutationId: c.clientMutationId,
+                phi: c.phi,
+            }));
+            return { ok: true, value: { conflicts } };
+        },
+        resolve: (ctx, conflictId, body) => {
+            const r = handle.resolve(ctx, conflictId, body);
+            return r.ok ? { ok: true, value: { newVersion: r.value.newVersion } } : r;
+        },
+        claimOutbox: (limit) => store.claimOutbox(limit).map((row) => ({
+            seq: row.seq,
+            msgId: row.eventId,
+            subject: eventSubject(row),
+            tenantId: row.tenantId,
+            clientMutationId: row.clientMutationId,
+            aggregate: row.aggregate,
+            version: row.version,
+            type: `org.syncproof.${row.module}.${row.aggregate.type}.${row.eventType}`,
+        })),
+        markPublished: (seqs, at) => store.markPublished(seqs, at),
+        purgeIdempotency: (olderThanMs) => store.purgeIdempotency(olderThanMs),
+        readLog: (tenantId) => {
+            const out = [];
+            let after = 0;
+            for (;;) {
+                const page = store.listChanges(tenantId, after, 10_000);
+                for (const c of page.changes) {
+                    out.push({ aggregate: c.aggregate, version: c.version, op: c.op, eventId: c.eventId, clientMutationId: c.clientMutationId });
+                    after = c.seq;
+                }
+                if (!page.hasMore || page.changes.length === 0)
+                    return out;
+            }
+        },
+        readAudit: (tenantId) => store.listAudit(tenantId, 0, Number.MAX_SAFE_INTEGER).map((a) => ({ seq: a.seq, action: a.action, sourceId: a.sourceId })),
+    };
+}
