@@ -6,7 +6,7 @@
  */
 import { createSimEnv, type SimEnv } from '../env/sim-env.js';
 import type { Clock } from '../env/clock.js';
-import type { NetworkFaults } from '../env/network.js';
+import type { Link, NetworkFaultReport, NetworkFaults } from '../env/network.js';
 import { History } from '../history/history.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { FaultSettings } from '../faults/fault-menu.js';
@@ -58,6 +58,14 @@ export interface CheckedRun extends SimulationRun {
 }
 
 const HOUR = 3_600_000;
+
+/** History label of each network fault on each link (`drop-request`, …), built once. */
+const FAULT_LABEL = Object.fromEntries(
+  (['drop', 'duplicate', 'delay', 'partitioned'] as const).map((f) => [
+    f,
+    Object.fromEntries((['request', 'response', 'publish', 'ack'] as const).map((l) => [l, `${f}-${l}`])) as Record<Link, string>,
+  ]),
+) as Record<NetworkFaultReport['fault'], Record<Link, string>>;
 
 function networkFaults(f: FaultSettings): NetworkFaults {
   const dup = f.duplicate;
@@ -119,13 +127,13 @@ export async function runSimulation(scenario: Scenario, factory: TargetFactory):
     networkFaults: networkFaults(scenario.faults),
     onFault: (f) => {
       faultCount++;
-      history.add({
-        k: 'fault',
-        t: env.clock.now(),
-        fault: `${f.fault}-${f.link}`,
-        target: f.endpoint,
-        ...(f.extraDelayMs !== undefined ? { detail: f.extraDelayMs } : {}),
-      });
+      const fault = FAULT_LABEL[f.fault][f.link];
+      const t = env.clock.now();
+      history.add(
+        f.extraDelayMs === undefined
+          ? { k: 'fault', t, fault, target: f.endpoint }
+          : { k: 'fault', t, fault, target: f.endpoint, detail: f.extraDelayMs },
+      );
     },
   });
   const server = await factory({ clock: env.clock, defect: scenario.defect, retentionMs: SIM_RETENTION_MS });

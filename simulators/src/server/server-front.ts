@@ -8,7 +8,7 @@
 import type { SimEnv } from '../env/sim-env.js';
 import type { Random } from '../env/random.js';
 import type { History } from '../history/history.js';
-import { type MaybePromise, type SimContext, type SimServer, andThen } from '../target/sim-server.js';
+import type { MaybePromise, SimContext, SimServer } from '../target/sim-server.js';
 import type { OutboxRelayModel } from './outbox-relay-model.js';
 
 /** A bearer token as the simulation models it: who, and until when (true virtual time). */
@@ -23,8 +23,6 @@ export type FrontReply<T> =
   | { readonly status: 401 }
   /** The core threw: an HTTP layer answers 500 internal-error and nothing is recorded. */
   | { readonly status: 500; readonly message: string };
-
-const SWALLOWED = Symbol('swallowed');
 
 /** Token lifetime. */
 export const TOKEN_TTL_MS = 3_600_000;
@@ -95,37 +93,41 @@ export class ServerFront {
       reply({ status: 401 });
       return;
     }
-    const fail = (err: unknown): void => {
-      const message = err instanceof Error ? err.message : String(err);
-      this.stats.serverErrors++;
-      this.history.add({ k: 'fault', t: this.env.clock.now(), fault: 'server-exception', target: 'server', detail: message.slice(0, 200) });
-      reply({ status: 500, message });
-    };
     let pending: MaybePromise<T>;
     try {
       pending = call(token.ctx);
     } catch (err) {
-      fail(err);
+      this.fail(err, reply);
       return;
     }
-    if (pending instanceof Promise) pending = pending.catch((err: unknown) => {
-      fail(err);
-      return SWALLOWED as T;
-    });
-    return andThen(pending, (result) => {
-      if (result === SWALLOWED) return;
-      const n = countCommits(result);
-      this.noteCommits(token.ctx.tenantId, n);
-      if (canCrash && this.crashRandom.chance(this.crashProbability)) {
-        const downFor = this.crashRandom.int(500, 30_000);
-        this.downUntil = this.env.clock.now() + downFor;
-        this.stats.crashes++;
-        this.history.add({ k: 'fault', t: this.env.clock.now(), fault: 'server-crash', target: 'server', detail: downFor });
-        this.relay?.crash();
-        this.relay?.kick();
-        return;
-      }
-      reply({ status: 200, value: result });
-    });
+    // Synchronous cores (the usual case) finish here without a closure per request.
+    if (!(pending instanceof Promise)) return this.answer(token, pending, countCommits, reply, canCrash);
+    return pending.then(
+      (result) => this.answer(token, result, countCommits, reply, canCrash),
+      (err: unknown) => this.fail(err, reply),
+    );
+  }
+
+  /** The core threw: an HTTP layer answers 500 internal-error and nothing is recorded. */
+  private fail<T>(err: unknown, reply: (r: FrontReply<T>) => void): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.stats.serverErrors++;
+    this.history.add({ k: 'fault', t: this.env.clock.now(), fault: 'server-exception', target: 'server', detail: message.slice(0, 200) });
+    reply({ status: 500, message });
+  }
+
+  /** The core decided: count its commits, maybe crash before answering, else answer. */
+  private answer<T>(token: SimToken, result: T, countCommits: (result: T) => number, reply: (r: FrontReply<T>) => void, canCrash: boolean): void {
+    this.noteCommits(token.ctx.tenantId, countCommits(result));
+    if (canCrash && this.crashRandom.chance(this.crashProbability)) {
+      const downFor = this.crashRandom.int(500, 30_000);
+      this.downUntil = this.env.clock.now() + downFor;
+      this.stats.crashes++;
+      this.history.add({ k: 'fault', t: this.env.clock.now(), fault: 'server-crash', target: 'server', detail: downFor });
+      this.relay?.crash();
+      this.relay?.kick();
+      return;
+    }
+    reply({ status: 200, value: result });
   }
 }

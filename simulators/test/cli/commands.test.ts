@@ -53,9 +53,10 @@ describe('syncproof simulate', () => {
     expect(output).toContain(`sha256 ${repro.historyHash} — identical to the recorded run`);
   }, 60_000);
 
-  test('--target against a real server says it is not implemented and exits 3', async () => {
-    expect(await simulate(['--target', 'profile.yaml'])).toBe(3);
-    expect(output).toContain('real-target mode: see below');
+  test('--target with a profile that cannot be read is a UsageError (exit 2)', async () => {
+    const failure = simulate(['--target', join(dir, 'no-such-profile.yaml')]);
+    await expect(failure).rejects.toBeInstanceOf(UsageError);
+    await expect(failure).rejects.toThrow(/cannot read profile/);
   });
 });
 
