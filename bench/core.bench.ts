@@ -1,12 +1,13 @@
 /**
  * Raw throughput of the reference domain core (no HTTP): pushes of 50 mutations through
  * `createCore` on the memory store and on SQLite (file, WAL), plus replays of already-applied
- * pushes. Prints the median of several runs. Run: `npx tsx bench/core.bench.ts [--runs N]`.
+ * pushes. Prints the median of several runs. Run: `npm run bench:core -- [--runs N]`.
  *
  * Workload per client (deterministic): creates 5 encounters, 20 notes and 2 stock items, then a
  * mix of note appends (40 %), encounter updates at the current version (30 %) and stock
  * adjustments (30 %) — every mutation applies. Figures are per wall-clock second and per CPU-second
- * of the process (the latter is steadier on a shared machine).
+ * of the process (the latter is steadier on a shared machine). Replays resend every push and must
+ * all come back `replayed`. `BENCH_ONLY=memory|sqlite-memory|sqlite-file` runs one variant.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -113,11 +114,12 @@ function cpuSeconds(u: NodeJS.CpuUsage): number {
 }
 
 function run(makeStore: () => SyncStore, clients: number, batches: number): RunResult {
+  const rounds = workload(clients, batches, 4);
   const store = makeStore();
   const core = createCore({ store, clock: new ManualClock(), modules: moduleRegistry(clinicModule) });
-  const rounds = workload(clients, batches, 4);
   const total = clients * batches * BATCH;
   let applied = 0;
+  let replayed = 0;
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (const round of rounds) {
@@ -130,11 +132,17 @@ function run(makeStore: () => SyncStore, clients: number, batches: number): RunR
   const t1 = process.hrtime.bigint();
   const c1 = process.cpuUsage(c0);
   const c1b = process.cpuUsage();
-  for (const round of rounds) for (const p of round) core.push(p.ctx, 'clinic', p.body);
+  for (const round of rounds) {
+    for (const p of round) {
+      const r = core.push(p.ctx, 'clinic', p.body);
+      if (r.ok) for (const o of r.value.outcomes) if (o.status === 'applied' && o.replayed === true) replayed++;
+    }
+  }
   const t2 = process.hrtime.bigint();
   const c2 = process.cpuUsage(c1b);
   store.close();
   if (applied !== total) throw new Error(`expected ${total} applied, got ${applied}`);
+  if (replayed !== total) throw new Error(`expected ${total} replays, got ${replayed}`);
   return {
     applyPerSec: total / (Number(t1 - t0) / 1e9),
     replayPerSec: total / (Number(t2 - t1) / 1e9),
@@ -151,40 +159,41 @@ function median(xs: number[]): number {
 function report(name: string, results: RunResult[]): void {
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
   const m = (f: (r: RunResult) => number): string => fmt(median(results.map(f))).padStart(9);
+  const ratio = median(results.map((r) => r.replayPerCpuSec / r.applyPerCpuSec));
   console.log(
-    `${name.padEnd(20)} apply ${m((r) => r.applyPerSec)} mutations/s (${m((r) => r.applyPerCpuSec)} per CPU-s)   ` +
-      `replay ${m((r) => r.replayPerSec)} mutations/s (${m((r) => r.replayPerCpuSec)} per CPU-s)   median of ${results.length}`,
+    `${name.padEnd(18)} apply ${m((r) => r.applyPerSec)} mutations/s (${m((r) => r.applyPerCpuSec)} per CPU-s)   ` +
+      `replay ${m((r) => r.replayPerSec)} mutations/s (${m((r) => r.replayPerCpuSec)} per CPU-s, ${ratio.toFixed(1)}x apply)   median of ${results.length}`,
   );
 }
 
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+/** `memory`, `sqlite-memory` or `sqlite-file` to run one variant only. */
+const only = process.env.BENCH_ONLY;
 console.log(`domain core, batches of ${BATCH}, ${runs} runs each; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
 
 // Warm-up (JIT), not reported.
 run(() => createMemoryStore(), 50, 4);
 
-const only = process.env.BENCH_ONLY;
 if (only === undefined || only === 'memory') {
-  const memory: RunResult[] = [];
-  for (let i = 0; i < runs; i++) memory.push(run(() => createMemoryStore(), 200, 20));
-  report('memory', memory);
+  const results: RunResult[] = [];
+  for (let i = 0; i < runs; i++) results.push(run(() => createMemoryStore(), 200, 20));
+  report('memory', results);
 }
 
-if (only === 'memory') process.exit(0);
+if (only === undefined || only === 'sqlite-memory') {
+  const results: RunResult[] = [];
+  for (let i = 0; i < runs; i++) results.push(run(() => openSqliteStore({ filename: ':memory:' }), 100, 10));
+  report('sqlite :memory:', results);
+}
 
-const sqliteMem: RunResult[] = [];
-for (let i = 0; i < runs; i++) sqliteMem.push(run(() => openSqliteStore({ filename: ':memory:' }), 100, 10));
-report('sqlite :memory:', sqliteMem);
-
-const dir = mkdtempSync(join(tmpdir(), 'syncproof-bench-'));
-try {
-  const sqliteFile: RunResult[] = [];
-  for (let i = 0; i < runs; i++) {
-    const file = join(dir, `bench-${i}.db`);
-    sqliteFile.push(run(() => openSqliteStore({ filename: file }), 100, 10));
+if (only === undefined || only === 'sqlite-file') {
+  const dir = mkdtempSync(join(tmpdir(), 'syncproof-bench-'));
+  try {
+    const results: RunResult[] = [];
+    for (let i = 0; i < runs; i++) results.push(run(() => openSqliteStore({ filename: join(dir, `bench-${i}.db`) }), 100, 10));
+    report('sqlite file (WAL)', results);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  report('sqlite file (WAL)', sqliteFile);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }

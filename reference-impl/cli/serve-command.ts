@@ -10,6 +10,8 @@
  *                   [--validate-responses strict|log|off] [--drain-ms <n>]
  *                   [--test-hooks [--test-retention-seconds <n>]]
  *
+ * `--defect` plants a catalogue defect (reference-impl/src/defects/catalogue.ts; self-test only), as
+ * does `SYNCPROOF_SELFTEST_DEFECTS=<name,…>` (used by `npm run selftest`'s crash probe).
  * `DATABASE_URL` and `NATS_URL` are honoured when the flags are absent. `--jwks-file` trusts a
  * public key set from a file (the dev-only key of conformance/profiles/reference.yaml);
  * `--test-hooks` enables the host contract's test hooks (conformance/TARGET.md §5) and allows a
@@ -17,7 +19,7 @@
  */
 import { UsageError } from '../../conformance/cli/usage-error.js';
 import { JwksFileError, readJwksFile } from '../src/auth/jwks-file.js';
-import { defectSet } from '../src/domain/defects.js';
+import { defectNames } from '../src/defects/catalogue.js';
 import { startServer, type ServerConfig } from '../src/server.js';
 
 const FLAGS = new Set(['--dev-issuer', '--test-hooks']);
@@ -111,7 +113,10 @@ export function serveConfig(args: readonly string[], env: NodeJS.ProcessEnv = pr
   }
   let defects;
   try {
-    defects = defectSet(p.values.get('--defect'));
+    // SYNCPROOF_SELFTEST_DEFECTS (comma list) exists for the self-test's crash probe, which starts
+    // this server through a test that does not pass --defect; the start line announces it.
+    const fromEnv = (env['SYNCPROOF_SELFTEST_DEFECTS'] ?? '').split(',').map((d) => d.trim()).filter((d) => d !== '');
+    defects = defectNames([...(p.values.get('--defect') ?? []), ...fromEnv]);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

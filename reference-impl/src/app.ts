@@ -10,7 +10,8 @@ import type { DevIssuer } from './auth/dev-issuer.js';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
 import { clinicModule } from './domain/clinic/clinic-module.js';
 import { createCore, type Core } from './domain/core.js';
-import type { DefectSet } from './domain/defects.js';
+import { plantDefects } from './defects/plant-defects.js';
+import { verifyEnvelopeBatch } from './audit/envelope-chain.js';
 import { moduleRegistry, type ModuleRegistry } from './domain/module.js';
 import type { CoreConfig } from './domain/types.js';
 import { installAuthentication } from './http/authenticate.js';
@@ -45,8 +46,11 @@ export interface AppOptions {
   readonly modules?: ModuleRegistry;
   /** Core configuration overrides (retention, limits). */
   readonly coreConfig?: Partial<CoreConfig>;
-  /** Planted defects (tests of the suite only). */
-  readonly defects?: DefectSet;
+  /**
+   * Planted defects by catalogue name (src/defects/catalogue.ts) — the suite's self-test only. An
+   * unknown name throws UnknownDefectError naming the valid ones.
+   */
+  readonly defects?: Iterable<string>;
   /** Called after each request that may have written outbox rows (wakes the relay). */
   readonly onCommit?: () => void;
   /** Contract check of responses (default `strict`). */
@@ -80,14 +84,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
 
   const modules = options.modules ?? moduleRegistry(clinicModule);
-  const core = createCore({
-    store: options.store,
-    clock,
-    modules,
-    ...(options.coreConfig ? { config: options.coreConfig } : {}),
-    ...(options.defects ? { defects: options.defects } : {}),
-    audit: createAuditRecorder(),
-  }) as unknown as Core<'async'>;
+  const planted = plantDefects(options.defects);
+  const store = planted.store(options.store);
+  const core = planted.core(
+    createCore({
+      store,
+      clock,
+      modules,
+      ...(options.coreConfig ? { config: options.coreConfig } : {}),
+      ...(planted.domain.size > 0 ? { defects: planted.domain } : {}),
+      audit: planted.audit(createAuditRecorder()),
+    }),
+    store,
+  ) as unknown as Core<'async'>;
 
   const app = Fastify({
     logger: false,
@@ -123,11 +132,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   installJsonBodyParser(app, bodyLimit);
   installAuthentication(app, verifier);
+  planted.http(app, store);
 
   const rc: RouteContext = {
     core,
-    store: options.store,
-    devices: new DeviceEnvelopes(options.store, () => new Date(clock.now())),
+    store,
+    devices: new DeviceEnvelopes(store, () => new Date(clock.now()), planted.envelopes(verifyEnvelopeBatch)),
     modules,
     responder: new Responder(options.validateResponses ?? 'strict', log),
     devIssuer: options.devIssuer,

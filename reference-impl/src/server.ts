@@ -10,7 +10,7 @@ import type { JSONWebKeySet } from 'jose';
 import { buildApp } from './app.js';
 import { createDevIssuer } from './auth/dev-issuer.js';
 import { createTokenVerifier, DEFAULT_AUDIENCE, type TokenVerifier } from './auth/token-verifier.js';
-import type { DefectSet } from './domain/defects.js';
+import { plantDefects } from './defects/plant-defects.js';
 import { DEFAULT_AUDIT_STREAM, DEFAULT_SYNC_STREAM, JetStreamBus } from './events/jetstream-bus.js';
 import { OutboxRelay } from './events/outbox-relay.js';
 import { ProblemError } from './http/problem.js';
@@ -42,7 +42,8 @@ export interface ServerConfig {
   readonly jwksFile?: string;
   readonly issuer?: string;
   readonly audience?: string;
-  readonly defects?: DefectSet;
+  /** Planted defects by catalogue name (src/defects/catalogue.ts; the suite's self-test only). */
+  readonly defects?: ReadonlySet<string>;
   /** Idempotency record retention in days (default 30). */
   readonly retentionDays?: number;
   /**
@@ -88,7 +89,9 @@ const refuseAll: TokenVerifier = {
 
 /** Opens the store, builds the app, starts the relay and listens. */
 export async function startServer(config: ServerConfig, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningServer> {
-  const store = await openStore(config.db);
+  const planted = plantDefects(config.defects);
+  // Relay and app share one planted store (a store-level defect may concern the outbox).
+  const store = planted.store(await openStore(config.db));
   const issuer = config.devIssuer ? await createDevIssuer() : undefined;
   let verifier: TokenVerifier | undefined;
   let tokens: string;
@@ -119,13 +122,15 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
     const natsUrl = config.natsUrl;
     relay = new OutboxRelay({
       source: store,
-      connect: () =>
-        JetStreamBus.connect({
-          url: natsUrl,
-          ...(config.syncStream ? { syncStream: config.syncStream } : {}),
-          ...(config.auditStream ? { auditStream: config.auditStream } : {}),
-          ...(config.subjectPrefix ? { subjectPrefix: config.subjectPrefix } : {}),
-        }),
+      connect: async () =>
+        planted.bus(
+          await JetStreamBus.connect({
+            url: natsUrl,
+            ...(config.syncStream ? { syncStream: config.syncStream } : {}),
+            ...(config.auditStream ? { auditStream: config.auditStream } : {}),
+            ...(config.subjectPrefix ? { subjectPrefix: config.subjectPrefix } : {}),
+          }),
+        ),
       log: errLog,
     });
     relay.start();

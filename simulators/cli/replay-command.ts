@@ -37,9 +37,9 @@ export async function run(args: string[]): Promise<number> {
   const s = repro.scenario;
   out(`syncproof replay: ${positional[0]} (recorded by ${repro.tool}; seed ${repro.seed}; scenario seed ${s.seed}, ${s.clients} clients, ${s.mutations} mutations${s.defect ? `, planted defect ${s.defect}` : ''})`);
   const wall0 = Number(process.hrtime.bigint() / 1_000_000n);
-  const { run: result, simMs, checkMs } = await timedRun(s, target);
+  const { run: result, ...timing } = await timedRun(s, target);
   const wall = Number(process.hrtime.bigint() / 1_000_000n) - wall0;
-  for (const l of runLines(result, wall, simMs, checkMs)) out(l);
+  for (const l of runLines(result, wall, timing)) out(l);
   out(`  invariants`);
   for (const l of verdictLines(result.results)) out(l);
   const same = result.hash === repro.historyHash;

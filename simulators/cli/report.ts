@@ -40,13 +40,24 @@ export function verdictLines(results: readonly CheckResult[]): string[] {
   return lines;
 }
 
+/** Wall and CPU time of a run, for the report (never fed back into the simulation). */
+export interface RunTiming {
+  readonly simMs: number;
+  readonly checkMs: number;
+  /** CPU time of this process over simulation and checks (the machine may be shared). */
+  readonly cpuMs: number;
+  /** JS heap in use after the checks. */
+  readonly heapBytes: number;
+}
+
 /** Summary lines of a run. */
-export function runLines(run: CheckedRun, wallMs: number, simMs: number, checkMs: number): string[] {
+export function runLines(run: CheckedRun, wallMs: number, t: RunTiming): string[] {
   const s = run.stats;
   return [
     `  target     ${run.target}`,
     `  work       ${n(s.captures)} mutations captured · ${n(s.pushes)} pushes · ${n(s.outcomes)} outcomes · ${n(s.events)} events · ${n(s.faults)} faults injected · ${s.serverCrashes} server crashes · ${s.warps} time warps${s.serverErrors > 0 ? ` · ${n(s.serverErrors)} SERVER EXCEPTIONS (500)` : ''}`,
     `  virtual    ${duration(s.simulatedMs)} simulated (liveness ${duration(s.livenessMs)}, ${s.livenessConverged ? 'converged' : 'NOT quiescent at the bound'}) · ${n(s.schedulerEvents)} scheduler events`,
-    `  wall       ${(wallMs / 1000).toFixed(2)} s (simulation ${(simMs / 1000).toFixed(2)} s, checks ${(checkMs / 1000).toFixed(2)} s) · ${n((s.captures * 1000) / Math.max(1, simMs))} mutations/s · ${n(s.simulatedMs / Math.max(1, wallMs))}× real time`,
+    `  wall       ${(wallMs / 1000).toFixed(2)} s (simulation ${(t.simMs / 1000).toFixed(2)} s, checks ${(t.checkMs / 1000).toFixed(2)} s) · ${n((s.captures * 1000) / Math.max(1, t.simMs))} mutations/s · ${n(s.simulatedMs / Math.max(1, wallMs))}× real time`,
+    `  cpu        ${(t.cpuMs / 1000).toFixed(2)} s · ${n((s.captures * 1000) / Math.max(1, t.cpuMs))} mutations per CPU-second · heap ${n(t.heapBytes / 1e6)} MB`,
   ];
 }

@@ -16,7 +16,7 @@ import { makeRepro, writeRepro } from '../src/swarm/repro.js';
 import { shrinkScenario } from '../src/swarm/shrink-scenario.js';
 import { runSwarm } from '../src/swarm/swarm.js';
 import { intFlag, numberFlag, parseFlags } from './parse-flags.js';
-import { n, runLines, verdictLines } from './report.js';
+import { n, runLines, type RunTiming, verdictLines } from './report.js';
 
 const FLAGS = ['seed', 'clients', 'hours', 'mutations', 'faults', 'target', 'out', 'defect', 'runs', 'shrink-runs'];
 const BOOLEAN_FLAGS = ['history'];
@@ -31,14 +31,22 @@ function out(line = ''): void {
 }
 
 /** Runs a scenario, timing the simulation and the checks separately. */
-export async function timedRun(scenario: Scenario, target: TargetFactory): Promise<{ run: CheckedRun; simMs: number; checkMs: number }> {
+export async function timedRun(scenario: Scenario, target: TargetFactory): Promise<{ run: CheckedRun } & RunTiming> {
+  const c0 = process.cpuUsage();
   const t0 = wallMs();
   const sim = await runSimulation(scenario, target);
   const t1 = wallMs();
   const results = checkHistory(sim.history.entries);
   const hash = sim.history.hash();
   const t2 = wallMs();
-  return { run: { ...sim, results, hash }, simMs: t1 - t0, checkMs: t2 - t1 };
+  const cpu = process.cpuUsage(c0);
+  return {
+    run: { ...sim, results, hash },
+    simMs: t1 - t0,
+    checkMs: t2 - t1,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    heapBytes: process.memoryUsage().heapUsed,
+  };
 }
 
 function parseFaults(spec: string | undefined): ReadonlySet<FaultName> {
@@ -88,9 +96,9 @@ export async function run(args: string[]): Promise<number> {
   const enabled = FAULT_NAMES.filter((f) => faults.has(f));
   out(`syncproof simulate: seed ${seed} · ${clients} clients · ${scenario.tenants} tenants · ${hours} h · faults ${enabled.length === FAULT_NAMES.length ? 'all' : enabled.length === 0 ? 'none' : enabled.join(',')}${defect ? ` · planted defect ${defect}` : ''}`);
   const t0 = wallMs();
-  const { run: result, simMs, checkMs } = await timedRun(scenario, target);
+  const { run: result, ...timing } = await timedRun(scenario, target);
   const total = wallMs() - t0;
-  for (const l of runLines(result, total, simMs, checkMs)) out(l);
+  for (const l of runLines(result, total, timing)) out(l);
   out(`  invariants`);
   for (const l of verdictLines(result.results)) out(l);
   out(`  history    sha256 ${result.hash} (${n(result.history.length)} lines)`);

@@ -14,7 +14,7 @@ import { REPO_ROOT } from '../src/results/run-metadata.js';
 import { resolveSigningKey, SigningKeyError, SIGNING_KEY_ENV, type SigningKey } from '../src/evidence/sign-manifest.js';
 import { writeReport } from '../src/report/write-report.js';
 
-const USAGE = 'usage: syncproof report <results-dir> [--out <dir>] [--signing-key <pem>] [--profile <file>] [--matrix <file>]';
+const USAGE = 'usage: syncproof report <results-dir> [--out <dir>] [--signing-key <pem>] [--profile <file>] [--matrix <file>] [--defects <selftest/defects.json>]';
 
 /** Output sink and clock, injectable for tests. */
 export interface ReportIo {
@@ -48,6 +48,7 @@ export async function run(args: string[], io: ReportIo = defaultIo): Promise<num
         'signing-key': { type: 'string' },
         profile: { type: 'string' },
         matrix: { type: 'string' },
+        defects: { type: 'string' },
       },
     });
   } catch (err) {
@@ -58,6 +59,7 @@ export async function run(args: string[], io: ReportIo = defaultIo): Promise<num
   const resultsDir = resolve(positionals[0] as string);
   if (!existsSync(resultsDir)) throw new UsageError(`results directory ${positionals[0]} does not exist`);
   if (values.profile && !existsSync(values.profile)) throw new UsageError(`profile ${values.profile} does not exist`);
+  if (values.defects && !existsSync(values.defects)) throw new UsageError(`self-test summary ${values.defects} does not exist`);
 
   let key: SigningKey;
   try {
@@ -74,6 +76,7 @@ export async function run(args: string[], io: ReportIo = defaultIo): Promise<num
       ...(values.out ? { outDir: values.out } : {}),
       ...(values.matrix ? { matrixPath: values.matrix } : {}),
       ...(values.profile ? { profilePath: values.profile } : {}),
+      ...(values.defects ? { defectsPath: values.defects } : {}),
       sourceRoot: REPO_ROOT,
       signingKey: key,
       generatedAt: reportInstant(io),

@@ -100,7 +100,9 @@ export const conflictChecks: CheckDefinitions = {
       const current = (stale.body as { currentVersion?: unknown }).currentVersion;
       const read = await a.get(a.restPath(agg.collection!, id));
       expectStatus(read, 200, 'OFS-CONF-011', 'GET after the refused PATCH');
-      if (read.headers.etag !== e2) fail('CONF_E_SHAPE', 'OFS-CONF-011', 'ETag of GET', e2, read.headers.etag ?? '(absent)');
+      // A missing ETag breaks OFS-CONF-011; another version means the refused PATCH changed something (OFS-CONF-009).
+      if (read.headers.etag === undefined) fail('CONF_E_SHAPE', 'OFS-CONF-011', 'ETag of GET', e2, '(absent)');
+      if (read.headers.etag !== e2) fail('CONF_E_LOST_UPDATE', 'OFS-CONF-009', 'ETag of GET after the refused PATCH', e2, read.headers.etag);
       const r = read.body as { version?: number; state?: Record<string, unknown> };
       if (current !== r.version) fail('CONF_E_PRECONDITION', 'OFS-CONF-009', 'currentVersion in the 412 problem', r.version, current);
       if (differingFields(r.state, patch1).length > 0) fail('CONF_E_LOST_UPDATE', 'OFS-CONF-009', 'state after the refused PATCH', patch1, r.state);

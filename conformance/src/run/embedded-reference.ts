@@ -15,6 +15,7 @@ import { createTokenVerifier } from '../../../reference-impl/src/auth/token-veri
 import { openSqliteStore } from '../../../reference-impl/src/stores/sqlite/sqlite-store.js';
 import { JetStreamBus } from '../../../reference-impl/src/events/jetstream-bus.js';
 import { OutboxRelay } from '../../../reference-impl/src/events/outbox-relay.js';
+import { plantDefects } from '../../../reference-impl/src/defects/plant-defects.js';
 import { loadProfile } from '../profile/load-profile.js';
 import type { TargetProfile } from '../profile/target-profile.js';
 import type { Target } from '../target/target.js';
@@ -31,7 +32,13 @@ export interface EmbeddedOptions {
   /** Idempotency retention in seconds for the retention check. @defaultValue 2 */
   readonly retentionSeconds?: number;
   readonly runId: string;
-  /** Extra app options for the suite's own tests (e.g. a fault-injecting `defects` set). */
+  /**
+   * Planted defects by catalogue name (reference-impl/src/defects/catalogue.ts) — `npm run
+   * selftest` only, through the hidden `syncproof run --defect`. Planted into the store the relay
+   * and the app share, the relay's bus and the app.
+   */
+  readonly defects?: readonly string[];
+  /** Extra app options for the suite's own tests. */
   readonly appOverrides?: Record<string, unknown>;
 }
 
@@ -58,7 +65,8 @@ export async function startEmbeddedReference(options: EmbeddedOptions): Promise<
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'EdDSA' };
   const verifier = createTokenVerifier({ jwks: { kind: 'local', jwks: { keys: [publicJwk] } }, issuer: ISSUER, audience: AUDIENCE });
-  const store = openSqliteStore({ filename: ':memory:' });
+  const planted = plantDefects(options.defects);
+  const store = planted.store(openSqliteStore({ filename: ':memory:' }));
   const retention = options.retentionSeconds ?? 2;
   // Own streams and subject prefix: a shared NATS server may hold other runs' streams.
   const tag = options.runId.replace(/[^A-Za-z0-9]/g, '').slice(0, 16);
@@ -70,7 +78,7 @@ export async function startEmbeddedReference(options: EmbeddedOptions): Promise<
     const url = options.natsUrl;
     relay = new OutboxRelay({
       source: store,
-      connect: () => JetStreamBus.connect({ url, syncStream, auditStream, subjectPrefix: prefix, name: 'syncproof-embedded-reference' }),
+      connect: async () => planted.bus(await JetStreamBus.connect({ url, syncStream, auditStream, subjectPrefix: prefix, name: 'syncproof-embedded-reference' })),
       pollMs: 50,
       log: () => undefined,
     });
@@ -84,6 +92,7 @@ export async function startEmbeddedReference(options: EmbeddedOptions): Promise<
     validateResponses: 'off',
     log: () => undefined,
     testHooks: true,
+    ...(planted.names.length > 0 ? { defects: planted.names } : {}),
     ...(options.appOverrides ?? {}),
   });
   let baseUrl: string | undefined;

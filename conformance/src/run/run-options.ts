@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../cli/usage-error.js';
+import { defectNames, UnknownDefectError } from '../../../reference-impl/src/defects/catalogue.js';
 
 /** Parsed options. */
 export interface RunOptions {
@@ -20,6 +21,12 @@ export interface RunOptions {
   readonly noContractProxy: boolean;
   /** Skip the traceability report step. */
   readonly noReport: boolean;
+  /**
+   * Hidden, self-test only (`npm run selftest`, conformance/selftest/): plant these catalogue
+   * defects (reference-impl/src/defects/catalogue.ts) in the embedded reference server. Refused
+   * with --target: a defect can only be planted in the server this process starts.
+   */
+  readonly defects: readonly string[];
 }
 
 const USAGE = 'usage: syncproof run [--target <profile.yaml>] [--only <id-glob>] [--seed <n>] [--out <dir>] [--fail-on must|should] [--no-prism] [--no-report]';
@@ -40,6 +47,7 @@ export function parseRunOptions(args: readonly string[], randomSeed: () => numbe
         'fail-on': { type: 'string' },
         'no-prism': { type: 'boolean' },
         'no-report': { type: 'boolean' },
+        defect: { type: 'string', multiple: true },
       },
     });
   } catch (err) {
@@ -55,6 +63,14 @@ export function parseRunOptions(args: readonly string[], randomSeed: () => numbe
   if (failOn !== 'must' && failOn !== 'should') throw new UsageError(`--fail-on must be 'must' or 'should', got '${failOn}'`);
   if (v.only !== undefined && !/^[a-z0-9.*?,-]+$/.test(v.only)) throw new UsageError(`--only takes a glob over check ids (e.g. 'idem.*'), got '${v.only}'`);
   if (v.out !== undefined && v.out.trim() === '') throw new UsageError('--out must not be empty');
+  const defects = v.defect ?? [];
+  if (defects.length > 0 && v.target !== undefined) throw new UsageError('--defect plants a defect in the embedded reference server; it cannot be combined with --target');
+  try {
+    defectNames(defects);
+  } catch (err) {
+    if (err instanceof UnknownDefectError) throw new UsageError(err.message);
+    throw err;
+  }
   return {
     ...(v.target !== undefined ? { target: v.target } : {}),
     ...(v.only !== undefined ? { only: v.only } : {}),
@@ -63,5 +79,6 @@ export function parseRunOptions(args: readonly string[], randomSeed: () => numbe
     failOn,
     noContractProxy: v['no-prism'] === true,
     noReport: v['no-report'] === true,
+    defects,
   };
 }

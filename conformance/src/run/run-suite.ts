@@ -81,13 +81,15 @@ async function resolveTarget(options: RunOptions, io: RunIo): Promise<ResolvedTa
   const natsUnavailable = 'unavailable' in nats ? nats.unavailable : undefined;
   if (natsUnavailable) io.out(`nats: ${natsUnavailable} — event checks will be unknown`);
   else io.out(`nats: ${nats.url} (${'source' in nats ? nats.source : ''})`);
-  const embedded = await startEmbeddedReference({ listen: true, runId, ...(nats.url ? { natsUrl: nats.url } : {}) });
-  io.out(`target: embedded reference server at ${embedded.baseUrl} (SQLite :memory:, signing key generated for this run)`);
+  const defects = options.defects;
+  const embedded = await startEmbeddedReference({ listen: true, runId, ...(nats.url ? { natsUrl: nats.url } : {}), ...(defects.length > 0 ? { defects } : {}) });
+  const planted = defects.length > 0 ? ` with PLANTED DEFECT${defects.length > 1 ? 'S' : ''} ${defects.join(', ')}` : '';
+  io.out(`target: embedded reference server at ${embedded.baseUrl} (SQLite :memory:, signing key generated for this run)${planted}`);
   return {
     profile: embedded.profile,
     profileDir: embedded.profileDir,
     runId,
-    identity: { name: 'reference (embedded)', kind: 'embedded', ...(embedded.baseUrl ? { baseUrl: embedded.baseUrl } : {}) },
+    identity: { name: `reference (embedded)${planted}`, kind: 'embedded', ...(embedded.baseUrl ? { baseUrl: embedded.baseUrl } : {}) },
     ...(natsUnavailable ? { natsUnavailable } : {}),
     close: async () => {
       await embedded.close();
@@ -204,7 +206,10 @@ async function renderReports(outDir: string, reportDir: string, profilePath: str
   if (!existsSync(module)) return;
   try {
     const report = (await import('../../../traceability/cli/report-command.js')) as { run(args: string[], io?: unknown): Promise<number> };
-    const args = [outDir, ...(profilePath ? ['--profile', profilePath] : [])];
+    // A self-test summary beside the results (npm run selftest writes <out>/selftest/defects.json)
+    // links each requirement to the planted defects its checks caught.
+    const defects = join(outDir, 'selftest', 'defects.json');
+    const args = [outDir, ...(profilePath ? ['--profile', profilePath] : []), ...(existsSync(defects) ? ['--defects', defects] : [])];
     const lines: string[] = [];
     const code = await report.run(args, { out: (l: string) => lines.push(l), now: () => new Date(), env: io.env });
     if (code === 0) io.out(`reports: ${reportDir}/ (traceability.md, traceability.html, junit.xml, ctrf.json, signed manifest)`);

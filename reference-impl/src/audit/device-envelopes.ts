@@ -77,6 +77,8 @@ export class DeviceEnvelopes {
   constructor(
     private readonly store: DeviceStore,
     private readonly now: () => Date = () => new Date(),
+    /** The batch verifier (replaced only by the self-test's planted defects, src/defects). */
+    private readonly verifyBatch: typeof verifyEnvelopeBatch = verifyEnvelopeBatch,
   ) {}
 
   /**
@@ -142,7 +144,7 @@ export class DeviceEnvelopes {
           if (typeof payload === 'string') accepted.set(row.seq, payloadHash(Buffer.from(payload, 'base64')));
         }
       }
-      const result = verifyEnvelopeBatch(
+      const result = this.verifyBatch(
         { deviceId, publicKey: publicKeyOf(asJwk(device)), head, acceptedHash: (seq) => accepted.get(seq) },
         envelopes,
       );

@@ -48,8 +48,12 @@ export function conflictIdFor(tenantId: string, clientMutationId: string): strin
   return uuidV8FromText(tenantId + '\nconflict\n' + clientMutationId);
 }
 
+/** ETags of small versions, built once (every applied outcome carries one). */
+const ETAGS: string[] = [];
+
 /** The ETag of a version: `"<version>"` (a strong entity tag). */
 export function etagFor(version: number): string {
+  if (version < 4096 && version >= 0 && Number.isInteger(version)) return (ETAGS[version] ??= `"${version}"`);
   return `"${version}"`;
 }
 

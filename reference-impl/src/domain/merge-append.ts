@@ -35,8 +35,13 @@ export function mergeEntry(entries: readonly NoteEntry[], entry: NoteEntry): rea
     if (compareEntries(entries[mid] as NoteEntry, entry) < 0) lo = mid + 1;
     else hi = mid;
   }
-  const out = entries.slice();
-  out.splice(lo, 0, entry);
+  // Copied element by element into an array of the final length: slice + splice allocated the
+  // list twice (plus splice's result) for every appended entry.
+  const n = entries.length;
+  const out = new Array<NoteEntry>(n + 1);
+  for (let i = 0; i < lo; i++) out[i] = entries[i] as NoteEntry;
+  out[lo] = entry;
+  for (let i = lo; i < n; i++) out[i + 1] = entries[i] as NoteEntry;
   return out;
 }
 

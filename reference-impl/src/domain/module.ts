@@ -36,7 +36,10 @@ export type Decision =
 /** What a resolution decided: a new state, a refusal, or `keep` (keep-server: write nothing). */
 export type ResolveDecision = Decision | { readonly kind: 'keep' };
 
-/** Input of {@link AggregateDefinition.decide}. */
+/**
+ * Input of {@link AggregateDefinition.decide}. A push reuses one input object for all its
+ * mutations, so a rule must not keep it (or hand it out) beyond its call.
+ */
 export interface DecideInput {
   readonly ctx: RequestContext;
   readonly mutation: Mutation;

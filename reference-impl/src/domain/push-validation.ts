@@ -64,7 +64,7 @@ export function validatePush(ctx: RequestContext, mod: ModuleDefinition, body: u
   let unknownType: string | undefined;
   let prevSeq = 0;
   for (let i = 0; i < mutations.length && errors.length < MAX_ERRORS; i++) {
-    const m = validateMutation(mutations[i], `/mutations/${i}`, errors, cfg);
+    const m = validateMutation(mutations[i], i, errors, cfg);
     if (!m) continue;
     if (seen.has(m.clientMutationId)) {
       errors.push({ pointer: `/mutations/${i}/clientMutationId`, detail: 'duplicate clientMutationId in this push' });
@@ -89,9 +89,31 @@ export function validatePush(ctx: RequestContext, mod: ModuleDefinition, body: u
   return { ok: true, value: { clientId: clientId as string, mutations: out, ...(tenantId !== undefined ? { tenantId: tenantId as string } : {}) } };
 }
 
-function validateMutation(raw: unknown, at: string, errors: FieldError[], cfg: CoreConfig): Mutation | undefined {
+/** Type names that passed {@link AGGREGATE_TYPE} (a handful per module; bounded against junk). */
+const validTypes = new Set<string>();
+
+function isAggregateTypeName(type: string): boolean {
+  if (validTypes.has(type)) return true;
+  if (!AGGREGATE_TYPE.test(type)) return false;
+  if (validTypes.size < 1024) validTypes.add(type);
+  return true;
+}
+
+/** Counts the enumerable keys of `o` (own, for the plain objects JSON gives) without allocating. */
+function keyCount(o: object): number {
+  let n = 0;
+  for (const _ in o) n++;
+  return n;
+}
+
+/** JSON pointer of mutation `i` (built only for an error report). */
+function at(i: number, suffix = ''): string {
+  return `/mutations/${i}${suffix}`;
+}
+
+function validateMutation(raw: unknown, i: number, errors: FieldError[], cfg: CoreConfig): Mutation | undefined {
   if (!isObject(raw)) {
-    errors.push({ pointer: at, detail: 'must be an object' });
+    errors.push({ pointer: at(i), detail: 'must be an object' });
     return undefined;
   }
   const before = errors.length;
@@ -106,42 +128,42 @@ function validateMutation(raw: unknown, at: string, errors: FieldError[], cfg: C
     +(payload !== undefined) +
     +(capturedAt !== undefined) +
     +(actorId !== undefined);
-  if (Object.keys(raw).length !== known) {
+  if (keyCount(raw) !== known) {
     for (const key of Object.keys(raw)) {
-      if (!MUTATION_KEYS.has(key) || raw[key] === undefined) errors.push({ pointer: `${at}/${key}`, detail: 'unknown field' });
+      if (!MUTATION_KEYS.has(key) || raw[key] === undefined) errors.push({ pointer: at(i, `/${key}`), detail: 'unknown field' });
     }
   }
-  if (!isUuid(clientMutationId)) errors.push({ pointer: `${at}/clientMutationId`, detail: 'must be a UUID' });
-  if (!isInt(clientSeq) || clientSeq < 1) errors.push({ pointer: `${at}/clientSeq`, detail: 'must be an integer >= 1' });
+  if (!isUuid(clientMutationId)) errors.push({ pointer: at(i, '/clientMutationId'), detail: 'must be a UUID' });
+  if (!isInt(clientSeq) || clientSeq < 1) errors.push({ pointer: at(i, '/clientSeq'), detail: 'must be an integer >= 1' });
   let aggType = '';
   let aggId = '';
   if (!isObject(aggregate)) {
-    errors.push({ pointer: `${at}/aggregate`, detail: 'must be an object {type, id}' });
+    errors.push({ pointer: at(i, '/aggregate'), detail: 'must be an object {type, id}' });
   } else {
     const { type, id } = aggregate;
-    if (Object.keys(aggregate).length !== +(type !== undefined) + +(id !== undefined)) {
+    if (keyCount(aggregate) !== +(type !== undefined) + +(id !== undefined)) {
       for (const key of Object.keys(aggregate)) {
         if ((key !== 'type' && key !== 'id') || aggregate[key] === undefined) {
-          errors.push({ pointer: `${at}/aggregate/${key}`, detail: 'unknown field' });
+          errors.push({ pointer: at(i, `/aggregate/${key}`), detail: 'unknown field' });
         }
       }
     }
-    if (typeof type !== 'string' || !AGGREGATE_TYPE.test(type)) {
-      errors.push({ pointer: `${at}/aggregate/type`, detail: 'must match ^[a-z][a-z0-9-]{0,63}$' });
+    if (typeof type !== 'string' || !isAggregateTypeName(type)) {
+      errors.push({ pointer: at(i, '/aggregate/type'), detail: 'must match ^[a-z][a-z0-9-]{0,63}$' });
     } else aggType = type;
-    if (!isUuid(id)) errors.push({ pointer: `${at}/aggregate/id`, detail: 'must be a UUID' });
+    if (!isUuid(id)) errors.push({ pointer: at(i, '/aggregate/id'), detail: 'must be a UUID' });
     else aggId = id;
   }
-  if (typeof op !== 'string' || !OPS.has(op)) errors.push({ pointer: `${at}/op`, detail: 'must be one of create, update, append, adjust' });
-  if (!isInt(baseVersion) || baseVersion < 0) errors.push({ pointer: `${at}/baseVersion`, detail: 'must be an integer >= 0' });
-  if (!isObject(payload)) errors.push({ pointer: `${at}/payload`, detail: 'must be a JSON object' });
+  if (typeof op !== 'string' || !OPS.has(op)) errors.push({ pointer: at(i, '/op'), detail: 'must be one of create, update, append, adjust' });
+  if (!isInt(baseVersion) || baseVersion < 0) errors.push({ pointer: at(i, '/baseVersion'), detail: 'must be an integer >= 0' });
+  if (!isObject(payload)) errors.push({ pointer: at(i, '/payload'), detail: 'must be a JSON object' });
   else {
-    const limit = checkLimits(payload, cfg.maxDepth, cfg.maxStringLength, `${at}/payload`);
+    const limit = checkLimits(payload, cfg.maxDepth, cfg.maxStringLength, at(i, '/payload'));
     if (limit) errors.push(limit);
   }
-  if (!isDateTime(capturedAt)) errors.push({ pointer: `${at}/capturedAt`, detail: 'must be an RFC 3339 date-time' });
+  if (!isDateTime(capturedAt)) errors.push({ pointer: at(i, '/capturedAt'), detail: 'must be an RFC 3339 date-time' });
   if (typeof actorId !== 'string' || actorId.length < 1 || actorId.length > 256) {
-    errors.push({ pointer: `${at}/actorId`, detail: 'must be a string of 1..256 characters' });
+    errors.push({ pointer: at(i, '/actorId'), detail: 'must be a string of 1..256 characters' });
   }
   if (errors.length > before) return undefined;
   return {

@@ -19,19 +19,19 @@
  * (TR §4; one transaction per push: it is stricter than one per mutation — a failure part-way
  * undoes the whole push, whose retry is then processed anew.)
  */
-import type { AggregateRef, IdempotencyRecord, PendingSeq } from '../ports/records.js';
+import type { AggregateRef, AggregateRow, IdempotencyRecord, PendingSeq } from '../ports/records.js';
 import { StoreError, type MaybePromise, type StoreTx, type TxScope } from '../ports/store.js';
 import type { CoreDeps, PushResponse, Result } from './api.js';
 import { canonicalJson, quoteJson } from './canonical-json.js';
-import { commitState } from './commit.js';
+import { commitState, type CommitInput } from './commit.js';
 import { effectiveConfig } from './config.js';
 import { NO_DEFECTS, type DefectSet } from './defects.js';
-import { conflictIdFor, etagFor, eventIdFor, sha256Hex } from './ids.js';
+import { conflictIdFor, etagFor, sha256Hex, uuidV8FromText } from './ids.js';
 import { andThen } from './maybe.js';
-import type { AggregateDefinition, Decision, ModuleDefinition } from './module.js';
+import type { AggregateDefinition, Decision, DecideInput, ModuleDefinition } from './module.js';
 import { problem, validationFailed } from './problems.js';
 import { validatePush } from './push-validation.js';
-import type { AuditDue, CoreConfig, DecidedOutcome, Mutation, Outcome, PushRequest, RequestContext } from './types.js';
+import type { AuditDue, CoreConfig, DecidedOutcome, Mutation, MutationOp, Outcome, PushRequest, RequestContext } from './types.js';
 
 /** The JSON body of a push response: `{"outcomes":[…]}` from the recorded bytes. */
 export function pushResponseBody(res: PushResponse): string {
@@ -43,40 +43,72 @@ export function pushResponseBody(res: PushResponse): string {
  * payload).
  */
 export function mutationFingerprint(m: Mutation): string {
-  return sha256Hex(fingerprintInput(m));
+  return sha256Hex(fingerprintInput(m, canonicalJson(m.payload)));
 }
 
 /**
  * The canonical JSON the fingerprint hashes, built by hand in canonical key order (actorId <
  * aggregate < baseVersion < op < payload; id < type) — equal to `canonicalJson({...})` but
  * without an intermediate object. The aggregate id is a validated UUID and op a known name, so
- * neither needs escaping.
+ * neither needs escaping. The constant stretches around the id, around the version and before
+ * the payload are memoised per actor, type and op: a push repeats them for every mutation.
  */
-export function fingerprintInput(m: Mutation): string {
-  return (
-    '{"actorId":' +
-    quoteJson(m.actorId) +
-    ',"aggregate":{"id":"' +
-    m.aggregate.id +
-    '","type":' +
-    quoteJson(m.aggregate.type) +
-    '},"baseVersion":' +
-    m.baseVersion +
-    ',"op":"' +
-    m.op +
-    '","payload":' +
-    canonicalJson(m.payload) +
-    '}'
-  );
+export function fingerprintInput(m: FingerprintHead, payloadJson: string): string {
+  return actorPrefix(m.actorId) + m.aggregate.id + typeInfix(m.aggregate.type) + m.baseVersion + opInfix(m.op) + payloadJson + '}';
+}
+
+/** What the fingerprint covers besides the payload (given as its canonical JSON). */
+type FingerprintHead = Pick<Mutation, 'actorId' | 'aggregate' | 'op' | 'baseVersion'>;
+
+let lastActor: string | undefined;
+let lastActorPrefix = '';
+function actorPrefix(actorId: string): string {
+  if (actorId !== lastActor) {
+    lastActor = actorId;
+    lastActorPrefix = '{"actorId":' + quoteJson(actorId) + ',"aggregate":{"id":"';
+  }
+  return lastActorPrefix;
+}
+
+const typeInfixes = new Map<string, string>();
+function typeInfix(type: string): string {
+  let s = typeInfixes.get(type);
+  if (s === undefined) {
+    s = '","type":' + quoteJson(type) + '},"baseVersion":';
+    // Types are validated names from a module's small set; the bound only guards against misuse.
+    if (typeInfixes.size < 256) typeInfixes.set(type, s);
+  }
+  return s;
+}
+
+const OP_INFIX: Readonly<Record<string, string>> = {
+  create: ',"op":"create","payload":',
+  update: ',"op":"update","payload":',
+  append: ',"op":"append","payload":',
+  adjust: ',"op":"adjust","payload":',
+};
+function opInfix(op: string): string {
+  return OP_INFIX[op] ?? ',"op":' + quoteJson(op) + ',"payload":';
 }
 
 /**
  * Whether a recorded decision was made for the same request. A record this core wrote keeps the
- * fingerprint's input, and equal inputs are equal fingerprints, so the comparison needs no
- * hash; a record read back from a database (or written by a REST write) has only the hex digest.
+ * fingerprint's fields (the payload as canonical JSON); equal fields are an equal fingerprint, so
+ * the comparison needs no hash. A record read back from a database (or written by a REST write)
+ * has only the hex digest.
  */
-function sameFingerprint(rec: IdempotencyRecord, input: string): boolean {
-  return rec instanceof PushRecord ? rec.fingerprintInput === input : rec.fingerprint === sha256Hex(input);
+function sameFingerprint(rec: IdempotencyRecord, m: Mutation, payloadJson: string): boolean {
+  if (rec instanceof PushRecord) {
+    return (
+      rec.payloadJson === payloadJson &&
+      rec.actorId === m.actorId &&
+      rec.aggregate.id === m.aggregate.id &&
+      rec.aggregate.type === m.aggregate.type &&
+      rec.op === m.op &&
+      rec.baseVersion === m.baseVersion
+    );
+  }
+  return rec.fingerprint === sha256Hex(fingerprintInput(m, payloadJson));
 }
 
 /** Handles a push body (any JSON value) for `module` under `ctx`. */
@@ -89,9 +121,26 @@ export function handlePush(ctx: RequestContext, module: string, body: unknown, d
   const push = valid.value;
   const now = deps.clock.now();
   const defects = deps.defects ?? NO_DEFECTS;
-  const scope = deps.store.mode === 'sync' ? { tenantId: ctx.tenantId } : pushScope(ctx, mod, push, defects, deps.audit !== undefined);
+  // A synchronous store reads on demand; it only gets the idempotency keys, which SQLite reads
+  // with one query instead of one per mutation. The full scope is for prefetching stores.
+  const scope = deps.store.mode === 'sync' ? syncScope(ctx, push, defects) : pushScope(ctx, mod, push, defects, deps.audit !== undefined);
   const run = (tx: StoreTx): PushResponse => decidePush(ctx, mod, push, tx, deps, cfg, defects, now);
   return andThen(deps.store.transaction(scope, run), (value): Result<PushResponse> => ({ ok: true, value }));
+}
+
+function syncScope(ctx: RequestContext, push: PushRequest, defects: DefectSet): TxScope {
+  const keys = new Array<string>(push.mutations.length);
+  for (let i = 0; i < keys.length; i++) keys[i] = (push.mutations[i] as Mutation).clientMutationId;
+  return { tenantId: defects.size > 0 && defects.has('dedup-ignores-tenant') ? '*' : ctx.tenantId, idempotencyKeys: keys };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function fillDecideInput(input: Mutable<DecideInput>, m: Mutation, current: AggregateRow | undefined, nowIso: string): DecideInput {
+  input.mutation = m;
+  input.current = current;
+  input.nowIso = nowIso;
+  return input;
 }
 
 /** What an async store must prefetch for this push. */
@@ -149,6 +198,12 @@ function decidePush(
   let nowIso: string | undefined;
   const retention = cfg.idempotencyRetentionMs;
   let stopped = false;
+  // One input object per push for the rule and for the commit, refilled per mutation (neither
+  // keeps it): two fewer allocations per mutation.
+  const decideInput: Mutable<DecideInput> = { ctx, mutation: mutations[0] as Mutation, current: undefined, tx, defects, nowIso: '' };
+  let commitInput: Mutable<CommitInput> | undefined;
+  // Event ids hash tenantId + "\n" + clientMutationId (TR §8.3, see ids.eventIdFor).
+  const eventIdPrefix = tenantId + '\n';
 
   for (let i = 0; i < n; i++) {
     const m = mutations[i] as Mutation;
@@ -166,11 +221,11 @@ function decidePush(
       continue;
     }
     // 2. idempotency record: replay, or reuse (unrecorded, stops the push)
-    const fpInput = fingerprintInput(m);
+    const payloadJson = canonicalJson(m.payload);
     const rec = tx.getIdempotency(keyTenant, cmid);
     const live = rec !== undefined && now - rec.recordedAt < retention;
     if (live && !reapply) {
-      if (!skipFingerprint && !sameFingerprint(rec, fpInput)) {
+      if (!skipFingerprint && !sameFingerprint(rec, m, payloadJson)) {
         const p = problem('idempotency-key-reuse', 'this clientMutationId was used for a different mutation');
         outcomes[i] = { clientMutationId: cmid, clientSeq: seq, status: 'rejected', problem: p };
         stopped = true;
@@ -248,32 +303,30 @@ function decidePush(
       decision =
         errors.length > 0
           ? { kind: 'reject', problem: validationFailed(errors.map((e) => ({ pointer: '/payload' + e.pointer, detail: e.detail }))) }
-          : def.decide({ ctx, mutation: m, current, tx, defects, nowIso });
+          : def.decide(fillDecideInput(decideInput, m, current, nowIso));
     }
     // 6. record
     let outcome: DecidedOutcome;
     let record: PushRecord;
     if (decision.kind === 'apply') {
-      const eventId = eventIdFor(tenantId, cmid);
-      const version = commitState(tx, {
-        tenantId,
-        module: mod.name,
-        aggregate: m.aggregate,
-        current,
-        state: decision.state,
-        index: decision.index,
-        op: m.op,
-        eventType: def.eventType(m.op),
-        eventId,
-        clientMutationId: cmid,
-        actorId: m.actorId,
-        nowIso,
-      });
+      const eventId = uuidV8FromText(eventIdPrefix + cmid);
+      commitInput ??= { tenantId, module: mod.name, aggregate: m.aggregate, current, state: decision.state, index: undefined, op: m.op, eventType: '', eventId, clientMutationId: cmid, actorId: m.actorId, nowIso };
+      commitInput.aggregate = m.aggregate;
+      commitInput.current = current;
+      commitInput.state = decision.state;
+      commitInput.index = decision.index;
+      commitInput.op = m.op;
+      commitInput.eventType = def.eventType(m.op);
+      commitInput.eventId = eventId;
+      commitInput.clientMutationId = cmid;
+      commitInput.actorId = m.actorId;
+      commitInput.nowIso = nowIso;
+      const version = commitState(tx, commitInput);
       outcome = { clientMutationId: cmid, clientSeq: seq, status: 'applied', newVersion: version, etag: etagFor(version), eventId };
-      record = new PushRecord(keyTenant, cmid, fpInput, now, clientId, seq, undefined, version, eventId);
+      record = new PushRecord(keyTenant, m, payloadJson, now, clientId, undefined, version, eventId);
     } else if (decision.kind === 'reject') {
       outcome = { clientMutationId: cmid, clientSeq: seq, status: 'rejected', problem: decision.problem };
-      record = new PushRecord(keyTenant, cmid, fpInput, now, clientId, seq, outcome, 0, '');
+      record = new PushRecord(keyTenant, m, payloadJson, now, clientId, outcome, 0, '');
     } else {
       const conflictId = conflictIdFor(tenantId, cmid);
       tx.putConflict({
@@ -304,7 +357,7 @@ function decidePush(
         serverState: decision.serverState,
         policy: def.policy,
       };
-      record = new PushRecord(keyTenant, cmid, fpInput, now, clientId, seq, outcome, 0, '');
+      record = new PushRecord(keyTenant, m, payloadJson, now, clientId, outcome, 0, '');
     }
     if (!tx.putIdempotency(record, rec !== undefined) && !reapply) {
       // Another writer recorded this key inside our transaction window: abort so the store retries.
@@ -328,33 +381,45 @@ function decidePush(
  * one per mutation for the whole retention period:
  *  - an applied outcome is held as its version and event id; the outcome object and its bytes
  *    are rebuilt on demand (a replay, a database write), identically each time;
- *  - the fingerprint is held as its canonical input: `fingerprint` hashes it on first read (a
- *    database store persisting the record), while this core compares inputs directly
- *    ({@link sameFingerprint}), so the memory store never pays for the hash.
+ *  - the fingerprint is held as its fields, the payload as canonical JSON: `fingerprint` builds
+ *    the input and hashes it when read (a database store persisting the record), while this core
+ *    compares fields directly ({@link sameFingerprint}), so the memory store never pays for the
+ *    hash nor for the whole input string.
  */
 class PushRecord implements IdempotencyRecord {
-  private digest: string | undefined;
+  readonly key: string;
+  readonly clientSeq: number;
+  readonly actorId: string;
+  readonly aggregate: AggregateRef;
+  readonly op: MutationOp;
+  readonly baseVersion: number;
   constructor(
     readonly tenantId: string,
-    readonly key: string,
-    readonly fingerprintInput: string,
+    m: Mutation,
+    readonly payloadJson: string,
     readonly recordedAt: number,
     readonly clientId: string,
-    readonly clientSeq: number,
     /** The outcome when it is not `applied`. */
     private readonly decided: DecidedOutcome | undefined,
     private readonly version: number,
     private readonly eventId: string,
   ) {
-    // The input was built by concatenation (a tree of a dozen string pieces); reading a character
-    // makes V8 flatten it in place, so the record keeps one flat string, not the tree.
-    fingerprintInput.charCodeAt(0);
+    this.key = m.clientMutationId;
+    this.clientSeq = m.clientSeq;
+    this.actorId = m.actorId;
+    this.aggregate = m.aggregate;
+    this.op = m.op;
+    this.baseVersion = m.baseVersion;
+    // The JSON was built by concatenation (a tree of string pieces); reading a character makes V8
+    // flatten it in place, so the record keeps one flat string, not the tree.
+    payloadJson.charCodeAt(0);
   }
   get status(): number {
     return 200;
   }
   get fingerprint(): string {
-    return (this.digest ??= sha256Hex(this.fingerprintInput));
+    // Not cached: a database store reads it once, and the memory store never.
+    return sha256Hex(fingerprintInput(this, this.payloadJson));
   }
   get value(): DecidedOutcome {
     return (

@@ -13,9 +13,16 @@ export function isObject(v: unknown): v is JsonObject {
 const DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 const DATE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
+/** The last string that passed {@link isDateTime}: a batch usually repeats a capture time. */
+let lastDateTime: string | undefined;
+
 /** RFC 3339 date-time. */
 export function isDateTime(v: unknown): v is string {
-  return typeof v === 'string' && v.length <= 64 && DATE_TIME.test(v);
+  if (typeof v !== 'string') return false;
+  if (v === lastDateTime) return true;
+  if (v.length > 64 || !DATE_TIME.test(v)) return false;
+  lastDateTime = v;
+  return true;
 }
 
 /** RFC 3339 full-date (YYYY-MM-DD) that exists in the calendar. */
@@ -45,7 +52,24 @@ export function isText(v: unknown, max: number): v is string {
  * (and key) ≤ `maxString` characters. Returns the pointer of the first violation, or undefined.
  */
 export function checkLimits(value: unknown, maxDepth: number, maxString: number, pointer = ''): FieldError | undefined {
-  return walk(value, 1, maxDepth, maxString, pointer);
+  // Every pushed payload passes; build JSON pointers (a string per key) only for one that fails.
+  return withinLimits(value, 1, maxDepth, maxString) ? undefined : walk(value, 1, maxDepth, maxString, pointer);
+}
+
+/** {@link walk} without pointers: whether `value` is within the limits. */
+function withinLimits(value: unknown, depth: number, maxDepth: number, maxString: number): boolean {
+  if (typeof value === 'string') return value.length <= maxString;
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth > maxDepth) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!withinLimits(value[i], depth + 1, maxDepth, maxString)) return false;
+    return true;
+  }
+  for (const key in value) {
+    if (key.length > maxString) return false;
+    if (!withinLimits((value as Record<string, unknown>)[key], depth + 1, maxDepth, maxString)) return false;
+  }
+  return true;
 }
 
 function walk(value: unknown, depth: number, maxDepth: number, maxString: number, pointer: string): FieldError | undefined {

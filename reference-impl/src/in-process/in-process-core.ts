@@ -7,7 +7,7 @@ import { createAuditRecorder } from '../audit/audit-recorder.js';
 import type { AuditRecorder, PullPage, PushResponse, ResolveConflictResponse, RestResponse, RestWriteRequest, Result, GetResourceRequest } from '../domain/api.js';
 import { clinicModule } from '../domain/clinic/clinic-module.js';
 import { createCore, type Core } from '../domain/core.js';
-import { defectSet, type DefectName } from '../domain/defects.js';
+import { plantDefects } from '../defects/plant-defects.js';
 import { moduleRegistry, type ModuleDefinition } from '../domain/module.js';
 import type { Conflict, CoreConfig, RequestContext } from '../domain/types.js';
 import type { Clock } from '../ports/clock.js';
@@ -23,10 +23,10 @@ export interface InProcessCoreOptions {
   /** Module; default `clinic`. */
   readonly module?: ModuleDefinition;
   readonly config?: Partial<CoreConfig>;
-  /** One planted defect (test-only), e.g. `dedup-ignores-tenant`. */
-  readonly plantedBug?: DefectName;
-  /** Several planted defects. */
-  readonly defects?: readonly DefectName[];
+  /** One planted defect (test-only) by catalogue name (src/defects/catalogue.ts), e.g. `dedup-ignores-tenant`. */
+  readonly plantedBug?: string;
+  /** Several planted defects (unknown names throw UnknownDefectError). */
+  readonly defects?: readonly string[];
   /** Audit recorder; default the reference recorder (hash-chained AuditEvents in the store). `null` = none. */
   readonly audit?: AuditRecorder | null;
 }
@@ -53,17 +53,22 @@ export interface InProcessCore {
 /** Creates the in-process core. */
 export function createInProcessCore(options: InProcessCoreOptions): InProcessCore {
   const mod = options.module ?? clinicModule;
-  const store = options.store ?? createMemoryStore();
-  const names: string[] = [...(options.defects ?? []), ...(options.plantedBug ? [options.plantedBug] : [])];
-  const audit = options.audit === null ? undefined : (options.audit ?? createAuditRecorder());
-  const core = createCore({
+  const planted = plantDefects([...(options.defects ?? []), ...(options.plantedBug ? [options.plantedBug] : [])]);
+  // With planted defects the handle's store is the wrapped one, so the simulator's relay and
+  // read-backs see what the defective server would show.
+  const store = planted.store(options.store ?? createMemoryStore());
+  const audit = options.audit === null ? undefined : planted.audit(options.audit ?? createAuditRecorder());
+  const core = planted.core(
+    createCore({
+      store,
+      clock: options.clock,
+      modules: moduleRegistry(mod),
+      ...(options.config ? { config: options.config } : {}),
+      ...(planted.domain.size > 0 ? { defects: planted.domain } : {}),
+      ...(audit ? { audit } : {}),
+    }),
     store,
-    clock: options.clock,
-    modules: moduleRegistry(mod),
-    ...(options.config ? { config: options.config } : {}),
-    ...(names.length > 0 ? { defects: defectSet(names) } : {}),
-    ...(audit ? { audit } : {}),
-  });
+  );
   const m = mod.name;
   return {
     moduleName: m,

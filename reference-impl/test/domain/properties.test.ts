@@ -121,6 +121,41 @@ describe('properties', () => {
     expect(outcomeJson(o)).toBe(canonicalJson(o));
   });
 
+  test('canonicalJson equals the plain sort-and-concatenate definition (RFC 8785 key order) for any JSON', () => {
+    // The definition, written the obvious way; the implementation takes fast paths.
+    const reference = (v: unknown): string => {
+      if (Array.isArray(v)) return '[' + v.map((x) => (x === undefined ? 'null' : reference(x))).join(',') + ']';
+      if (typeof v === 'object' && v !== null) {
+        const o = v as Record<string, unknown>;
+        const keys = Object.keys(o).sort().filter((k) => o[k] !== undefined);
+        return '{' + keys.map((k) => JSON.stringify(k) + ':' + reference(o[k])).join(',') + '}';
+      }
+      return JSON.stringify(v);
+    };
+    // Keys that stress enumeration order: integer-like, __proto__, escapes, surrogates, unsorted.
+    const key = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('10', '2', '01', '__proto__', 'a"b', '\u00e9', '\ud800', 'Z', 'a'));
+    const value = fc.letrec((tie) => ({
+      json: fc.oneof(
+        { depthSize: 'small' },
+        fc.oneof(fc.string({ maxLength: 6 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined)),
+        fc.array(tie('json'), { maxLength: 4 }),
+        fc.dictionary(key, tie('json'), { maxKeys: 5 }),
+      ),
+    })).json;
+    fc.assert(
+      fc.property(value, (v) => {
+        // JSON.parse gives own `__proto__` members and plain prototypes, like a request body.
+        const parsed: unknown = v === undefined ? v : JSON.parse(JSON.stringify(v));
+        if (parsed !== undefined) expect(canonicalJson(parsed)).toBe(reference(parsed));
+        if (v !== undefined) expect(canonicalJson(v)).toBe(reference(v));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(() => canonicalJson({ a: Number.NaN })).toThrow(TypeError);
+    expect(() => canonicalJson({ a: () => 1 })).toThrow(TypeError);
+    expect(canonicalJson({ b: 1, a: -0, c: 1e21 })).toBe('{"a":0,"b":1,"c":1e+21}');
+  });
+
   test('event ids have the UUIDv8 layout and depend on tenant and clientMutationId only', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{1,16}$/), fc.uuid(), (tenant, cmid) => {

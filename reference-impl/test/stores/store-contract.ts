@@ -212,6 +212,19 @@ export function defineStoreContract(variant: string, factory: StoreFactory): voi
       },
     );
 
+    test(`appending a row read back from the log adds a new change and leaves the read row alone (${variant})`, async () => {
+      const store = await make();
+      await store.transaction({ tenantId: T }, (tx) => tx.appendChange(change(T, uuid(2, 1), 1)));
+      const [first] = (await store.listChanges(T, 0, 10)).changes;
+      if (!first) throw new Error('change missing');
+      await store.transaction({ tenantId: T }, (tx) => tx.appendChange({ ...first, version: 2 }));
+      await store.transaction({ tenantId: T }, (tx) => tx.appendChange(first));
+      const all = (await store.listChanges(T, 0, 10)).changes;
+      expect(all.map((c) => c.version)).toEqual([1, 2, 1]);
+      expect(new Set(all.map((c) => c.seq)).size).toBe(3);
+      expect(all[0]?.seq).toBe(first.seq);
+    });
+
     requirementTest(
       { id: id('change-log-order'), verifies: ['OFS-SYNC-012', 'OFS-TEN-003'] },
       "the change log pages a tenant's changes in commit order, after a seq, with hasMore, never another tenant's",

@@ -1,14 +1,17 @@
 /**
- * The shared index every checker reads, built once per history in one linear pass: entries grouped
- * by kind, every mutation `(tenantId, clientMutationId)` turned into a dense integer, and the
- * fields checkers compare copied into columns (typed arrays, or arrays of the entries' own string
- * references) parallel to each kind. Checkers then loop over columns and touch entry objects only
- * to build a witness — a million-mutation history is read once, not once per checker. Answers find
- * their mutation through their request's push (no hashing); everything else through one probe of a
- * typed-array hash table. The index is cached per history array (rebuilt if its length changed).
+ * The shared index every checker reads, built once per history: the positions of each kind's
+ * entries, every mutation `(tenantId, clientMutationId)` turned into a dense integer, and the
+ * numeric fields checkers compare copied into typed columns parallel to each kind. Checkers loop
+ * over columns and per-mutation arrays and touch entry objects only for string fields (in nearly
+ * history order) and witnesses — a million-mutation history is read once, not once per checker.
+ *
+ * A recorded history ({@link History}) is indexed entry by entry as it is recorded, while each
+ * entry is hot; a bare array is indexed in one pass on first use. Answers find their mutation
+ * through their request's push (no hashing); other references through one probe of a typed-array
+ * hash table. The index is cached per history array (rebuilt if its length changed).
  */
 import type { CaptureEntry, EventEntry, HistoryEntry, LogEntry, OutcomeEntry, PushEntry } from '../history/history-entry.js';
-import { filled, ScopedInterner, SmallInterner, stringHash } from './scoped-interner.js';
+import { ByteList, filled, FloatList, IntList, ScopedInterner, SmallInterner, stringHash } from './scoped-interner.js';
 
 /** Entries of one kind. */
 export type EntriesOf<K extends HistoryEntry['k']> = Extract<HistoryEntry, { k: K }>[];
@@ -28,7 +31,7 @@ export const STATUS_REJECTED = 2;
 export const STATUS_CONFLICT = 3;
 
 /** Positions in the history of every entry of each kind. */
-export type KindPositions = { readonly [K in HistoryEntry['k']]: readonly number[] };
+export type KindPositions = { readonly [K in HistoryEntry['k']]: ArrayLike<number> };
 
 /**
  * What the index holds. Columns named `<kind>X` run parallel to the kind's entries (`at[<kind>]`);
@@ -56,52 +59,52 @@ export interface HistoryIndex {
   /** Device numbers (capturing and pushing devices). */
   readonly devices: SmallInterner;
 
-  readonly captureMut: readonly number[];
-  readonly captureDev: readonly number[];
-  readonly captureSeq: readonly number[];
+  readonly captureMut: ArrayLike<number>;
+  readonly captureDev: ArrayLike<number>;
+  readonly captureSeq: ArrayLike<number>;
   /** `(device, aggregate)` pair number of each capture, 0 … `devAggCount - 1`. */
-  readonly captureDevAgg: readonly number[];
+  readonly captureDevAgg: ArrayLike<number>;
   readonly devAggCount: number;
 
   /** Push `i` lists mutations `pushMut[pushStart[i]] … pushMut[pushStart[i + 1] - 1]`. */
-  readonly pushStart: readonly number[];
-  readonly pushMut: readonly number[];
-  readonly pushDev: readonly number[];
+  readonly pushStart: ArrayLike<number>;
+  readonly pushMut: ArrayLike<number>;
+  readonly pushDev: ArrayLike<number>;
 
-  readonly outcomeMut: readonly number[];
+  readonly outcomeMut: ArrayLike<number>;
   /** {@link STATUS_APPLIED} … ; see {@link outcomeDecided}. */
-  readonly outcomeStatus: readonly number[];
+  readonly outcomeStatus: ArrayLike<number>;
   /** 1 when the answer is a recorded decision (see `isDecided`). */
-  readonly outcomeDecided: readonly number[];
+  readonly outcomeDecided: ArrayLike<number>;
   /** `version` of the answer (NaN when absent). */
-  readonly outcomeVersion: readonly number[];
+  readonly outcomeVersion: ArrayLike<number>;
   /** 1 when the answer carries an event id. */
-  readonly outcomeHasEventId: readonly number[];
+  readonly outcomeHasEventId: ArrayLike<number>;
 
-  readonly surfaceMut: readonly number[];
+  readonly surfaceMut: ArrayLike<number>;
 
   /** -1 for an event without a clientMutationId. */
-  readonly eventMut: readonly number[];
-  readonly eventRedelivery: readonly number[];
+  readonly eventMut: ArrayLike<number>;
+  readonly eventRedelivery: ArrayLike<number>;
   /** 1 when the event's clientMutationId is `resolve:<conflictId>` (a resolution's change). */
-  readonly eventResolve: readonly number[];
+  readonly eventResolve: ArrayLike<number>;
   /** 1 when the subject's tenant token (`<prefix>.<tenant>.…`) equals the data tenant. */
-  readonly eventSubjectOk: readonly number[];
+  readonly eventSubjectOk: ArrayLike<number>;
 
-  readonly logMut: readonly number[];
-  readonly logResolve: readonly number[];
-  readonly logVersion: readonly number[];
+  readonly logMut: ArrayLike<number>;
+  readonly logResolve: ArrayLike<number>;
+  readonly logVersion: ArrayLike<number>;
 
   /** Final queue `i` holds mutations `queueMut[queueStart[i]] … queueMut[queueStart[i + 1] - 1]`. */
-  readonly queueStart: readonly number[];
-  readonly queueMut: readonly number[];
+  readonly queueStart: ArrayLike<number>;
+  readonly queueMut: ArrayLike<number>;
 
   /** mutation → index in `captures` of its (last) capture, or -1. */
-  readonly captureOf: readonly number[];
+  readonly captureOf: ArrayLike<number>;
   /** mutation → index in `kinds.log` of its first logged change (resolutions excluded), or -1. */
-  readonly logOf: readonly number[];
+  readonly logOf: ArrayLike<number>;
   /** mutation → index in `kinds.log` of its first logged change of any op, or -1. */
-  readonly logAnyOf: readonly number[];
+  readonly logAnyOf: ArrayLike<number>;
   /** Mutations with a logged change (resolutions excluded). */
   readonly loggedMutations: number;
   /** Later logged changes of a mutation already logged (each paired with the first). */
@@ -116,14 +119,52 @@ export interface HistoryIndex {
 }
 
 const cache = new WeakMap<readonly HistoryEntry[], { length: number; index: HistoryIndex }>();
+/** Builders fed while a history was recorded ({@link registerIndexBuilder}). */
+const recording = new WeakMap<readonly HistoryEntry[], HistoryIndexBuilder>();
 
-/** Indexes a history (cached). */
+/**
+ * Indexes a history (cached). A history recorded through {@link History} was indexed entry by
+ * entry as it was recorded, while each entry was still hot; only the per-mutation tables are
+ * left to finish here. Any other array is indexed in one pass now.
+ */
 export function historyIndex(entries: readonly HistoryEntry[]): HistoryIndex {
   const hit = cache.get(entries);
   if (hit !== undefined && hit.length === entries.length) return hit.index;
-  const index = buildIndex(entries);
+  let builder = recording.get(entries);
+  if (builder === undefined || builder.count !== entries.length) {
+    builder = new HistoryIndexBuilder(entries, sizesOf(entries));
+    for (let i = 0; i < entries.length; i++) builder.add(entries[i] as HistoryEntry, i);
+  }
+  const index = builder.build();
   cache.set(entries, { length: entries.length, index });
   return index;
+}
+
+/** Entries per kind and pushed mutations of a bare history (one cheap pass over `k`). */
+function sizesOf(entries: readonly HistoryEntry[]): { kinds: Record<HistoryEntry['k'], number>; pushed: number } {
+  const kinds = {} as Record<HistoryEntry['k'], number>;
+  for (const name of KIND_NAMES) kinds[name] = 0;
+  let pushed = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as HistoryEntry;
+    if (kinds[e.k] !== undefined) kinds[e.k]++;
+    if (e.k === 'push') pushed += e.cmids.length;
+  }
+  return { kinds, pushed };
+}
+
+/** Drops the cached index of `entries` (a recorded history keeps its builder): for benchmarks. */
+export function forgetIndex(entries: readonly HistoryEntry[]): void {
+  cache.delete(entries);
+}
+
+/**
+ * Lets `historyIndex(entries)` use `builder`, which the caller feeds every entry appended to
+ * `entries` (in order, as `builder.add(entry, position)`). If the counts ever differ — an entry
+ * pushed around the recorder — the history is indexed afresh instead.
+ */
+export function registerIndexBuilder(entries: readonly HistoryEntry[], builder: HistoryIndexBuilder): void {
+  recording.set(entries, builder);
 }
 
 /** Prefix of the clientMutationId a resolution's change carries. */
@@ -146,258 +187,270 @@ export function subjectNamesTenant(subject: string, tenant: string): boolean {
 /** Largest gap between request numbers indexed directly (beyond: answers fall back to hashing). */
 const MAX_REQ_GAP = 4096;
 
-function buildIndex(entries: readonly HistoryEntry[]): HistoryIndex {
-  // Pass 1: sizes, so every column is allocated once at its final length (growing arrays would
-  // leave as much garbage again for the collector to trace through the whole history).
-  const count = {} as Record<HistoryEntry['k'], number>;
-  for (const name of KIND_NAMES) count[name] = 0;
-  let pushed = 0;
-  let pending = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i] as HistoryEntry;
-    const k = e.k;
-    if (k === 'push') pushed += e.cmids.length;
-    else if (k === 'final-queue') pending += e.pending.length;
-    if (count[k] !== undefined) count[k]++; // a kind this version does not know is ignored
+/** Builds a {@link HistoryIndex} one entry at a time (positions must be 0, 1, 2, …). */
+export class HistoryIndexBuilder {
+  /** Entries added so far. */
+  count = 0;
+  private final = false;
+  private readonly at = {} as Record<HistoryEntry['k'], IntList>;
+  private readonly mutations: ScopedInterner;
+  private readonly devices = new SmallInterner();
+  private readonly devAggs: ScopedInterner;
+  private readonly captureMut: IntList;
+  private readonly captureDev: IntList;
+  private readonly captureSeq: FloatList;
+  private readonly captureDevAgg: IntList;
+  private readonly pushStart: IntList;
+  private readonly pushMut: IntList;
+  private readonly pushDev: IntList;
+  /** Request number → push (dense; -1 where no push had that number). */
+  private readonly pushOfReq: number[] = [];
+  private readonly outcomeMut: IntList;
+  private readonly outcomeStatus: ByteList;
+  private readonly outcomeDecided: ByteList;
+  private readonly outcomeVersion: FloatList;
+  private readonly outcomeHasEventId: ByteList;
+  private readonly surfaceMut = new IntList();
+  private readonly eventMut: IntList;
+  private readonly eventRedelivery: ByteList;
+  private readonly eventResolve: ByteList;
+  private readonly eventSubjectOk: ByteList;
+  private readonly logMut: IntList;
+  private readonly logResolve: ByteList;
+  private readonly logVersion: FloatList;
+  private readonly queueStart = new IntList();
+  private readonly queueMut = new IntList();
+
+  /**
+   * `entries` is the array the positions refer to (it may still grow). `sizes` presizes the
+   * columns when the history is known in advance (a bare array), so they never regrow.
+   */
+  constructor(
+    private readonly entries: readonly HistoryEntry[],
+    sizes?: { readonly kinds: Readonly<Record<HistoryEntry['k'], number>>; readonly pushed: number },
+  ) {
+    for (const name of KIND_NAMES) this.at[name] = new IntList(sizes?.kinds[name] ?? 1024);
+    const n = (k: HistoryEntry['k']): number => sizes?.kinds[k] ?? 1024;
+    this.mutations = new ScopedInterner(n('capture'));
+    this.devAggs = new ScopedInterner(n('capture'));
+    this.captureMut = new IntList(n('capture'));
+    this.captureDev = new IntList(n('capture'));
+    this.captureSeq = new FloatList(n('capture'));
+    this.captureDevAgg = new IntList(n('capture'));
+    this.pushStart = new IntList(n('push'));
+    this.pushMut = new IntList(sizes?.pushed ?? 1024);
+    this.pushDev = new IntList(n('push'));
+    this.outcomeMut = new IntList(n('outcome'));
+    this.outcomeStatus = new ByteList(n('outcome'));
+    this.outcomeDecided = new ByteList(n('outcome'));
+    this.outcomeVersion = new FloatList(n('outcome'));
+    this.outcomeHasEventId = new ByteList(n('outcome'));
+    this.eventMut = new IntList(n('event'));
+    this.eventRedelivery = new ByteList(n('event'));
+    this.eventResolve = new ByteList(n('event'));
+    this.eventSubjectOk = new ByteList(n('event'));
+    this.logMut = new IntList(n('log'));
+    this.logResolve = new ByteList(n('log'));
+    this.logVersion = new FloatList(n('log'));
   }
-  const nCapture = count.capture;
-  const nPush = count.push;
-  const nOutcome = count.outcome;
-  const nEvent = count.event;
-  const nLog = count.log;
-  const at = {} as Record<HistoryEntry['k'], number[]>;
-  for (const name of KIND_NAMES) at[name] = filled(count[name] as number, 0);
-  const cursor = {} as Record<HistoryEntry['k'], number>;
-  for (const name of KIND_NAMES) cursor[name] = 0;
 
-  const mutations = new ScopedInterner(nCapture);
-  const devices = new SmallInterner();
-  const devAggs = new ScopedInterner(nCapture);
-  const captureMut = filled(nCapture, 0);
-  const captureDev = filled(nCapture, 0);
-  const captureSeq = filled(nCapture, 0);
-  const captureDevAgg = filled(nCapture, 0);
-  const pushStart = filled(nPush + 1, 0);
-  const pushMut = filled(pushed, 0);
-  const pushDev = filled(nPush, 0);
-  const pushOfReq: number[] = []; // request number → push
-  const outcomeMut = filled(nOutcome, 0);
-  const outcomeStatus = filled(nOutcome, 0);
-  const outcomeDecided = filled(nOutcome, 0);
-  const outcomeVersion = filled(nOutcome, 0);
-  const outcomeHasEventId = filled(nOutcome, 0);
-  const surfaceMut = filled(count.surface as number, 0);
-  const eventMut = filled(nEvent, 0);
-  const eventRedelivery = filled(nEvent, 0);
-  const eventResolve = filled(nEvent, 0);
-  const eventSubjectOk = filled(nEvent, 0);
-  const logMut = filled(nLog, 0);
-  const logResolve = filled(nLog, 0);
-  const logVersion = filled(nLog, 0);
-  const queueStart = filled((count['final-queue'] as number) + 1, 0);
-  const queueMut = filled(pending, 0);
-  let pm = 0;
-  let qm = 0;
-  let final = false;
+  /** Entries of `kind` added so far. */
+  countOf(kind: HistoryEntry['k']): number {
+    return this.at[kind].length;
+  }
 
-  // Pass 2; each case touches one entry shape, so its property reads stay monomorphic.
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i] as HistoryEntry;
+  /** Indexes `e`, the entry at position `i` of the history. */
+  add(e: HistoryEntry, i: number): void {
+    this.count++;
+    // Each case touches one entry shape, so its property reads stay monomorphic.
     switch (e.k) {
-      case 'capture': {
-        const c = cursor.capture++;
-        at.capture[c] = i;
-        captureMut[c] = mutations.intern(e.tenant, e.cmid);
-        captureDev[c] = devices.intern(e.dev);
-        captureSeq[c] = e.seq;
-        captureDevAgg[c] = devAggs.intern(e.dev, e.agg);
+      case 'capture':
+        this.at.capture.push(i);
+        this.captureMut.push(this.mutations.intern(e.tenant, e.cmid));
+        this.captureDev.push(this.devices.intern(e.dev));
+        this.captureSeq.push(e.seq);
+        this.captureDevAgg.push(this.devAggs.intern(e.dev, e.agg));
         break;
-      }
       case 'push': {
-        const p = cursor.push++;
-        at.push[p] = i;
-        pushStart[p] = pm;
-        pushDev[p] = devices.intern(e.dev);
-        for (const cmid of e.cmids) pushMut[pm++] = mutations.intern(e.tenant, cmid);
+        const p = this.at.push.length;
+        this.at.push.push(i);
+        this.pushStart.push(this.pushMut.length);
+        this.pushDev.push(this.devices.intern(e.dev));
+        for (const cmid of e.cmids) this.pushMut.push(this.mutations.intern(e.tenant, cmid));
         const req = e.req;
+        const byReq = this.pushOfReq;
         // Request numbers are dense from 1; a far jump would make the array sparse, so skip it.
-        if (Number.isInteger(req) && req >= 0 && req <= pushOfReq.length + MAX_REQ_GAP) {
-          while (pushOfReq.length < req) pushOfReq.push(-1);
-          pushOfReq[req] = p;
+        if (Number.isInteger(req) && req >= 0 && req <= byReq.length + MAX_REQ_GAP) {
+          while (byReq.length < req) byReq.push(-1);
+          byReq[req] = p;
         }
         break;
       }
       case 'outcome': {
-        const o = cursor.outcome++;
-        at.outcome[o] = i;
+        this.at.outcome.push(i);
         // The answer names a mutation of its request: find it in that push's list by reference.
         let m = -1;
-        const p = pushOfReq[e.req] ?? -1;
+        const p = this.pushOfReq[e.req] ?? -1;
         if (p !== -1) {
-          const push = entries[at.push[p] as number] as PushEntry;
+          const push = this.entries[this.at.push.get(p)] as PushEntry;
           if (push.tenant === e.tenant) {
             const cmids = push.cmids;
             for (let j = 0; j < cmids.length; j++) {
               if (cmids[j] === e.cmid) {
-                m = pushMut[(pushStart[p] as number) + j] as number;
+                m = this.pushMut.get(this.pushStart.get(p) + j);
                 break;
               }
             }
           }
         }
-        outcomeMut[o] = m === -1 ? mutations.intern(e.tenant, e.cmid) : m;
+        this.outcomeMut.push(m === -1 ? this.mutations.intern(e.tenant, e.cmid) : m);
         const s = e.status;
         const code = s === 'applied' ? STATUS_APPLIED : s === 'rejected' ? STATUS_REJECTED : s === 'conflict' ? STATUS_CONFLICT : STATUS_OTHER;
-        outcomeStatus[o] = code;
-        outcomeDecided[o] = code === STATUS_APPLIED || code === STATUS_CONFLICT || (code === STATUS_REJECTED && e.problem !== 'out-of-order') ? 1 : 0;
-        outcomeVersion[o] = e.version ?? Number.NaN;
-        outcomeHasEventId[o] = e.eventId === undefined ? 0 : 1;
+        this.outcomeStatus.push(code);
+        this.outcomeDecided.push(code === STATUS_APPLIED || code === STATUS_CONFLICT || (code === STATUS_REJECTED && e.problem !== 'out-of-order') ? 1 : 0);
+        this.outcomeVersion.push(e.version ?? Number.NaN);
+        this.outcomeHasEventId.push(e.eventId === undefined ? 0 : 1);
         break;
       }
-      case 'surface': {
-        const x = cursor.surface++;
-        at.surface[x] = i;
-        surfaceMut[x] = mutations.intern(e.tenant, e.cmid);
+      case 'surface':
+        this.at.surface.push(i);
+        this.surfaceMut.push(this.mutations.intern(e.tenant, e.cmid));
         break;
-      }
-      case 'event': {
-        const x = cursor.event++;
-        at.event[x] = i;
-        eventMut[x] = e.cmid === null ? -1 : mutations.intern(e.tenant, e.cmid);
-        eventRedelivery[x] = e.redelivery === true ? 1 : 0;
-        eventResolve[x] = e.cmid !== null && e.cmid.startsWith(RESOLVE_PREFIX) ? 1 : 0;
-        eventSubjectOk[x] = subjectNamesTenant(e.subject, e.tenant) ? 1 : 0;
+      case 'event':
+        this.at.event.push(i);
+        this.eventMut.push(e.cmid === null ? -1 : this.mutations.intern(e.tenant, e.cmid));
+        this.eventRedelivery.push(e.redelivery === true ? 1 : 0);
+        this.eventResolve.push(e.cmid !== null && e.cmid.startsWith(RESOLVE_PREFIX) ? 1 : 0);
+        this.eventSubjectOk.push(subjectNamesTenant(e.subject, e.tenant) ? 1 : 0);
         break;
-      }
-      case 'log': {
-        const x = cursor.log++;
-        at.log[x] = i;
-        logMut[x] = mutations.intern(e.tenant, e.cmid);
-        logResolve[x] = e.op === 'resolve' ? 1 : 0;
-        logVersion[x] = e.version;
+      case 'log':
+        this.at.log.push(i);
+        this.logMut.push(this.mutations.intern(e.tenant, e.cmid));
+        this.logResolve.push(e.op === 'resolve' ? 1 : 0);
+        this.logVersion.push(e.version);
         break;
-      }
-      case 'final-queue': {
-        const x = cursor['final-queue']++;
-        at['final-queue'][x] = i;
-        queueStart[x] = qm;
-        for (const cmid of e.pending) queueMut[qm++] = mutations.intern(e.tenant, cmid);
+      case 'final-queue':
+        this.at['final-queue'].push(i);
+        this.queueStart.push(this.queueMut.length);
+        for (const cmid of e.pending) this.queueMut.push(this.mutations.intern(e.tenant, cmid));
         break;
-      }
       case 'phase':
-        at.phase[cursor.phase++] = i;
-        if (e.phase === 'final') final = true;
+        this.at.phase.push(i);
+        if (e.phase === 'final') this.final = true;
         break;
-      default: {
-        const list = at[e.k] as number[] | undefined;
-        if (list !== undefined) list[cursor[e.k]++] = i;
-      }
+      default:
+        (this.at[e.k] as IntList | undefined)?.push(i); // a kind this version does not know is ignored
     }
   }
-  pushStart[nPush] = pm;
-  queueStart[count['final-queue'] as number] = qm;
-  const positions = {} as Record<HistoryEntry['k'], number[]>;
-  for (const name of KIND_NAMES) positions[name] = at[name];
 
-  const n = mutations.size;
-  const capMut = captureMut;
-  const captureOf = filled(n, -1);
-  for (let i = 0; i < capMut.length; i++) captureOf[capMut[i] as number] = i;
+  /** The index of the entries added so far (the builder should not be fed afterwards). */
+  build(): HistoryIndex {
+    const entries = this.entries;
+    const positions = {} as Record<HistoryEntry['k'], Int32Array>;
+    for (const name of KIND_NAMES) positions[name] = this.at[name].toArray();
+    const pushStart = this.pushStart.withLast(this.pushMut.length);
+    const queueStart = this.queueStart.withLast(this.queueMut.length);
+    const mutations = this.mutations;
+    const n = mutations.size;
+    const capMut = this.captureMut.toArray();
+    const captureOf = filled(n, -1);
+    for (let i = 0; i < capMut.length; i++) captureOf[capMut[i] as number] = i;
 
-  const logAt = positions.log;
-  const logOfEntry = (i: number): LogEntry => entries[logAt[i] as number] as LogEntry;
-  const lMut = logMut;
-  const lResolve = logResolve;
-  const logOf = filled(n, -1);
-  const logAnyOf = filled(n, -1);
-  const extraLogs: [LogEntry, LogEntry][] = [];
-  let loggedMutations = 0;
-  for (let i = 0; i < lMut.length; i++) {
-    const m = lMut[i] as number;
-    if (logAnyOf[m] === -1) logAnyOf[m] = i;
-    if (lResolve[i] === 1) continue;
-    const first = logOf[m] as number;
-    if (first === -1) {
-      logOf[m] = i;
-      loggedMutations++;
-    } else extraLogs.push([logOfEntry(first), logOfEntry(i)]);
-  }
-  const { shared, distinct } = duplicateIds(lMut.length, (i) => logOfEntry(i).eventId, logOfEntry);
-
-  let byEvent: Map<string, number> | undefined;
-  const logByEvent = (): ReadonlyMap<string, number> => {
-    if (byEvent === undefined) {
-      byEvent = new Map();
-      for (let i = 0; i < lMut.length; i++) {
-        const id = logOfEntry(i).eventId;
-        if (!byEvent.has(id)) byEvent.set(id, i);
-      }
+    const logAt = positions.log;
+    const logOfEntry = (i: number): LogEntry => entries[logAt[i] as number] as LogEntry;
+    const lMut = this.logMut.toArray();
+    const lResolve = this.logResolve.toArray();
+    const logOf = filled(n, -1);
+    const logAnyOf = filled(n, -1);
+    const extraLogs: [LogEntry, LogEntry][] = [];
+    let loggedMutations = 0;
+    for (let i = 0; i < lMut.length; i++) {
+      const m = lMut[i] as number;
+      if (logAnyOf[m] === -1) logAnyOf[m] = i;
+      if (lResolve[i] === 1) continue;
+      const first = logOf[m] as number;
+      if (first === -1) {
+        logOf[m] = i;
+        loggedMutations++;
+      } else extraLogs.push([logOfEntry(first), logOfEntry(i)]);
     }
-    return byEvent;
-  };
+    const { shared, distinct } = duplicateIds(lMut.length, (i) => logOfEntry(i).eventId, logOfEntry);
 
-  const kinds = {} as Kinds;
-  for (const name of KIND_NAMES) {
-    // Built on first use: checkers read the big kinds through positions and columns.
-    Object.defineProperty(kinds, name, {
-      configurable: true,
-      enumerable: true,
-      get() {
-        const pos = positions[name];
-        const list = new Array<HistoryEntry>(pos.length);
-        for (let i = 0; i < pos.length; i++) list[i] = entries[pos[i] as number] as HistoryEntry;
-        Object.defineProperty(kinds, name, { value: list, enumerable: true });
-        return list;
-      },
-    });
+    let byEvent: Map<string, number> | undefined;
+    const logByEvent = (): ReadonlyMap<string, number> => {
+      if (byEvent === undefined) {
+        byEvent = new Map();
+        for (let i = 0; i < lMut.length; i++) {
+          const id = logOfEntry(i).eventId;
+          if (!byEvent.has(id)) byEvent.set(id, i);
+        }
+      }
+      return byEvent;
+    };
+
+    const kinds = {} as Kinds;
+    for (const name of KIND_NAMES) {
+      // Built on first use: checkers read the big kinds through positions and columns.
+      Object.defineProperty(kinds, name, {
+        configurable: true,
+        enumerable: true,
+        get() {
+          const pos = positions[name];
+          const list = new Array<HistoryEntry>(pos.length);
+          for (let i = 0; i < pos.length; i++) list[i] = entries[pos[i] as number] as HistoryEntry;
+          Object.defineProperty(kinds, name, { value: list, enumerable: true });
+          return list;
+        },
+      });
+    }
+    const pick = <T extends HistoryEntry>(pos: Int32Array) => (i: number): T => entries[pos[i] as number] as T;
+
+    return {
+      final: this.final,
+      entries,
+      at: positions,
+      kinds,
+      capture: pick<CaptureEntry>(positions.capture),
+      push: pick<PushEntry>(positions.push),
+      outcome: pick<OutcomeEntry>(positions.outcome),
+      event: pick<EventEntry>(positions.event),
+      log: logOfEntry,
+      mutations,
+      devices: this.devices,
+      captureMut: capMut,
+      captureDev: this.captureDev.toArray(),
+      captureSeq: this.captureSeq.toArray(),
+      captureDevAgg: this.captureDevAgg.toArray(),
+      devAggCount: this.devAggs.size,
+      pushStart,
+      pushMut: this.pushMut.toArray(),
+      pushDev: this.pushDev.toArray(),
+      outcomeMut: this.outcomeMut.toArray(),
+      outcomeStatus: this.outcomeStatus.toArray(),
+      outcomeDecided: this.outcomeDecided.toArray(),
+      outcomeVersion: this.outcomeVersion.toArray(),
+      outcomeHasEventId: this.outcomeHasEventId.toArray(),
+      surfaceMut: this.surfaceMut.toArray(),
+      eventMut: this.eventMut.toArray(),
+      eventRedelivery: this.eventRedelivery.toArray(),
+      eventResolve: this.eventResolve.toArray(),
+      eventSubjectOk: this.eventSubjectOk.toArray(),
+      logMut: lMut,
+      logResolve: lResolve,
+      logVersion: this.logVersion.toArray(),
+      queueStart,
+      queueMut: this.queueMut.toArray(),
+      captureOf,
+      logOf,
+      logAnyOf,
+      loggedMutations,
+      extraLogs,
+      sharedEventIds: shared,
+      logEventIds: distinct,
+      logByEvent,
+      logCount: lMut.length,
+    };
   }
-  const pick = <T extends HistoryEntry>(pos: readonly number[]) => (i: number): T => entries[pos[i] as number] as T;
-
-  return {
-    final,
-    entries,
-    at: positions,
-    kinds,
-    capture: pick<CaptureEntry>(positions.capture),
-    push: pick<PushEntry>(positions.push),
-    outcome: pick<OutcomeEntry>(positions.outcome),
-    event: pick<EventEntry>(positions.event),
-    log: logOfEntry,
-    mutations,
-    devices,
-    captureMut: capMut,
-    captureDev: captureDev,
-    captureSeq: captureSeq,
-    captureDevAgg: captureDevAgg,
-    devAggCount: devAggs.size,
-    pushStart: pushStart,
-    pushMut: pushMut,
-    pushDev: pushDev,
-    outcomeMut: outcomeMut,
-    outcomeStatus: outcomeStatus,
-    outcomeDecided: outcomeDecided,
-    outcomeVersion: outcomeVersion,
-    outcomeHasEventId: outcomeHasEventId,
-    surfaceMut: surfaceMut,
-    eventMut: eventMut,
-    eventRedelivery: eventRedelivery,
-    eventResolve: eventResolve,
-    eventSubjectOk: eventSubjectOk,
-    logMut: lMut,
-    logResolve: lResolve,
-    logVersion: logVersion,
-    queueStart: queueStart,
-    queueMut: queueMut,
-    captureOf,
-    logOf,
-    logAnyOf,
-    loggedMutations,
-    extraLogs,
-    sharedEventIds: shared,
-    logEventIds: distinct,
-    logByEvent,
-    logCount: lMut.length,
-  };
 }
 
 /**

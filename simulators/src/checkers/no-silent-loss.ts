@@ -4,6 +4,10 @@
  * the user (rejection, conflict, expired record). A mutation still queued after the liveness phase,
  * one that vanished without an outcome, and an acknowledged write missing from the server log are
  * all violations.
+ *
+ * Client-side rules hold for the simulator's reference client: a mutation counts as captured only
+ * once it is in the device's durable store (OFS-SYNC-001; crash faults test that), and every outcome
+ * kind is reconciled or surfaced (OFS-SYNC-010). Real clients prove these in their own tests.
  */
 import type { FinalQueueEntry, HistoryEntry } from '../history/history-entry.js';
 import { type Checker, type CheckFinding, Violations } from './checker.js';
@@ -13,7 +17,7 @@ import { historyIndex, STATUS_APPLIED } from './history-index.js';
 /** The no-silent-loss checker. */
 export const noSilentLoss: Checker = {
   name: 'no-silent-loss',
-  requirements: ['OFS-SYNC-011', 'OFS-SYNC-014'],
+  requirements: ['OFS-SYNC-011', 'OFS-SYNC-014', 'OFS-SYNC-001', 'OFS-SYNC-010'],
   check(entries: readonly HistoryEntry[]): CheckFinding {
     const index = historyIndex(entries);
     if (!index.final) return { verdict: 'unknown', message: 'history has no final read-back phase' };
@@ -29,7 +33,7 @@ export const noSilentLoss: Checker = {
       const m = index.outcomeMut[i] as number;
       if (applied[m] === -1) applied[m] = i;
     }
-    for (const m of index.surfaceMut) surfaced[m] = 1;
+    for (let i = 0; i < index.surfaceMut.length; i++) surfaced[index.surfaceMut[i] as number] = 1;
     for (let q = 0; q < queues.length; q++) {
       for (let j = index.queueStart[q] as number; j < (index.queueStart[q + 1] as number); j++) pendingAt[index.queueMut[j] as number] = q;
     }

@@ -1,15 +1,15 @@
 /**
  * Dense numbering of scoped string keys — `(tenant, clientMutationId)`, `(device, aggregate)` — so
- * checkers index arrays by number instead of keeping string-keyed maps. The table is open
- * addressing over one array of small integers (hash fingerprint and number side by side): a
- * look-up is one probe plus a comparison of the stored key, usually by identity (a history shares
- * its id strings between entries); it grows by re-inserting stored fingerprints, never re-hashing
- * strings, and allocates nothing per key.
+ * checkers index arrays by number instead of keeping string-keyed maps, plus the growable typed
+ * columns the index is made of. The table is open addressing over an Int32Array (hash fingerprint
+ * and number side by side): a look-up is one probe plus a comparison of the stored key, usually by
+ * identity (a history shares its id strings between entries); it grows by re-inserting stored
+ * fingerprints, never re-hashing strings, and allocates nothing per key.
  *
- * Why plain arrays and not typed arrays: a typed array's memory lives outside the JS heap, and V8
- * answers some 64 MB of fresh external memory with a full mark-compact of the whole heap — which,
- * with a million-mutation history in it, costs more than the index. Arrays of small integers grow
- * the heap instead, inside the collector's usual headroom.
+ * Memory: typed arrays live outside the JS heap (nothing for the collector to trace), but V8
+ * answers some 64 MB of *fresh* external memory with a full mark-compact of the whole heap. The
+ * index is therefore built while a history is recorded (a little at a time); one-shot per-check
+ * tables use {@link filled} arrays inside the heap instead.
  */
 
 const FNV_PRIME = 0x01000193;
@@ -49,19 +49,16 @@ export function filled(n: number, value: number): number[] {
  * id) is compared, not hashed: the same key in two scopes (cloned devices) just probes one slot on.
  */
 export class ScopedInterner {
-  /**
-   * Four cells per slot — fingerprint (0 = empty), number, key, scope — so a probe reads one cache
-   * line: the fingerprint rules out other keys, and the key and scope of a match are compared
-   * right there (by identity, when the history shares the strings).
-   */
-  private slots: unknown[];
+  /** slot*2 = fingerprint (0 = empty), slot*2+1 = number: 8 bytes a slot, outside the traced heap. */
+  private slots: Int32Array;
   private mask: number;
   /**
-   * A small direct-mapped cache of recently used pairs (same four-cell layout), in front of the
-   * big table: a history names a mutation again soon after its capture (push, answer, event), so
-   * most look-ups stay in this cache-resident array instead of probing the big one.
+   * A small direct-mapped cache of recently used pairs — four cells a slot: fingerprint, number,
+   * key, scope — in front of the big table: a history names a mutation again soon after its
+   * capture (push, answer, event), so most look-ups stay in this cache-resident array.
    */
   private readonly recent: unknown[] = emptySlots(RECENT);
+  private hashes: Int32Array;
   /** Key of each number. */
   readonly keys: string[] = [];
   private readonly scopeOf: string[] = [];
@@ -70,8 +67,9 @@ export class ScopedInterner {
   constructor(expected = 1024) {
     let size = 64;
     while (size < expected * 2) size *= 2;
-    this.slots = emptySlots(size);
+    this.slots = new Int32Array(size * 2);
     this.mask = size - 1;
+    this.hashes = new Int32Array(size >> 1);
   }
 
   /** Number of distinct pairs. */
@@ -102,20 +100,20 @@ export class ScopedInterner {
     const slots = this.slots;
     let i = h & this.mask;
     for (;;) {
-      const at = 4 * i;
-      const f = slots[at] as number;
+      const f = slots[2 * i] as number;
       if (f === 0) break;
-      if (f === h && slots[at + 2] === key && slots[at + 3] === scope) return slots[at + 1] as number;
+      if (f === h) {
+        const id = slots[2 * i + 1] as number;
+        if (this.keys[id] === key && this.scopeOf[id] === scope) return id;
+      }
       i = (i + 1) & this.mask;
     }
     const id = this.keys.length;
-    const at = 4 * i;
-    slots[at] = h;
-    slots[at + 1] = id;
-    slots[at + 2] = key;
-    slots[at + 3] = scope;
+    slots[2 * i] = h;
+    slots[2 * i + 1] = id;
     this.keys.push(key);
     this.scopeOf.push(scope);
+    this.hashes[id] = h;
     if (this.keys.length * 2 > this.mask) this.grow();
     return id;
   }
@@ -129,32 +127,35 @@ export class ScopedInterner {
     const slots = this.slots;
     let i = h & this.mask;
     for (;;) {
-      const at = 4 * i;
-      const f = slots[at] as number;
+      const f = slots[2 * i] as number;
       if (f === 0) return -1;
-      if (f === h && slots[at + 2] === key && slots[at + 3] === scope) return slots[at + 1] as number;
+      if (f === h) {
+        const id = slots[2 * i + 1] as number;
+        if (this.keys[id] === key && this.scopeOf[id] === scope) return id;
+      }
       i = (i + 1) & this.mask;
     }
   }
 
   private grow(): void {
-    const old = this.slots;
     const size = (this.mask + 1) * 2;
     const mask = size - 1;
-    const slots = emptySlots(size);
-    for (let at = 0; at < old.length; at += 4) {
-      const h = old[at] as number;
-      if (h === 0) continue;
+    const slots = new Int32Array(size * 2);
+    const n = this.keys.length;
+    const hashes = this.hashes;
+    for (let id = 0; id < n; id++) {
+      const h = hashes[id] as number;
       let i = h & mask;
-      while (slots[4 * i] !== 0) i = (i + 1) & mask;
-      const to = 4 * i;
-      slots[to] = h;
-      slots[to + 1] = old[at + 1];
-      slots[to + 2] = old[at + 2];
-      slots[to + 3] = old[at + 3];
+      while (slots[2 * i] !== 0) i = (i + 1) & mask;
+      slots[2 * i] = h;
+      slots[2 * i + 1] = id;
     }
     this.slots = slots;
     this.mask = mask;
+    // Numbers stay below half the slot count, so this holds every number the new size allows.
+    const grown = new Int32Array(size >> 1);
+    grown.set(hashes.subarray(0, n));
+    this.hashes = grown;
   }
 }
 
@@ -198,5 +199,96 @@ export class SmallInterner {
   /** Number of names. */
   get size(): number {
     return this.names.length;
+  }
+}
+
+/** A growable column of 32-bit integers (doubles when full; 4 bytes an item). */
+export class IntList {
+  private a: Int32Array;
+  /** Number of items. */
+  length = 0;
+
+  constructor(capacity = 1024) {
+    this.a = new Int32Array(Math.max(16, capacity));
+  }
+
+  /** Appends one item. */
+  push(x: number): void {
+    if (this.length === this.a.length) {
+      const b = new Int32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.length++] = x;
+  }
+
+  /** Item `i`. */
+  get(i: number): number {
+    return this.a[i] as number;
+  }
+
+  /** The items so far (a view: no copy, so no burst of fresh external memory). */
+  toArray(): Int32Array {
+    return this.a.subarray(0, this.length);
+  }
+
+  /** The items so far followed by `last` (a copy). */
+  withLast(last: number): Int32Array {
+    const out = new Int32Array(this.length + 1);
+    out.set(this.a.subarray(0, this.length));
+    out[this.length] = last;
+    return out;
+  }
+}
+
+/** A growable column of doubles (8 bytes an item). */
+export class FloatList {
+  private a: Float64Array;
+  /** Number of items. */
+  length = 0;
+
+  constructor(capacity = 1024) {
+    this.a = new Float64Array(Math.max(16, capacity));
+  }
+
+  /** Appends one item. */
+  push(x: number): void {
+    if (this.length === this.a.length) {
+      const b = new Float64Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.length++] = x;
+  }
+
+  /** The items so far (a view). */
+  toArray(): Float64Array {
+    return this.a.subarray(0, this.length);
+  }
+}
+
+/** A growable column of bytes (flags, small codes). */
+export class ByteList {
+  private a: Uint8Array;
+  /** Number of items. */
+  length = 0;
+
+  constructor(capacity = 1024) {
+    this.a = new Uint8Array(Math.max(16, capacity));
+  }
+
+  /** Appends one item. */
+  push(x: number): void {
+    if (this.length === this.a.length) {
+      const b = new Uint8Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.length++] = x;
+  }
+
+  /** The items so far (a view). */
+  toArray(): Uint8Array {
+    return this.a.subarray(0, this.length);
   }
 }

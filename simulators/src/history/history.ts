@@ -1,17 +1,25 @@
 /**
  * An append-only simulation history with a stable hash: SHA-256 over the JSON lines, each ended by
  * `\n` — exactly the bytes {@link History.writeTo} writes, so `sha256sum history.jsonl` prints the
- * hash the run reported. Entries stay objects in memory (checkers read them directly); each is
- * serialised once, as it is added, while it is still hot in the cache, and the hash is fed in
- * chunks as the run goes — there is no second pass over a million cold entries at the end.
+ * hash the run reported. Entries stay objects in memory (checkers read them directly). Each entry
+ * is handled once, as it is added and still hot in the cache: serialised into the running hash,
+ * and indexed for the checkers (every mutation numbered, see checkers/history-index.ts) — there is
+ * no pass over a million cold entries at the end.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { HistoryEntry } from './history-entry.js';
+import { HistoryIndexBuilder, registerIndexBuilder } from '../checkers/history-index.js';
 
-/** Lines are hashed and written in chunks of about this many lines. */
-const CHUNK_LINES = 4096;
+/**
+ * Lines are hashed in chunks of this many: a chunk (~13 KB) stays a young-generation string that
+ * dies in the next scavenge; big chunks go to large-object space and push the old generation
+ * towards full collections of the whole history.
+ */
+const HASH_CHUNK_LINES = 64;
+/** Lines per chunk when writing a file or building the text. */
+const WRITE_CHUNK_LINES = 2048;
 /** Any character outside ASCII: such a chunk is hashed as UTF-8, others take the cheaper one-byte path. */
 const NON_ASCII = /[^\u0000-\u007f]/;
 
@@ -28,18 +36,25 @@ export function entryLine(e: HistoryEntry): string {
 /** The recorded history of one simulation. */
 export class History {
   readonly entries: HistoryEntry[] = [];
+  private readonly indexer = new HistoryIndexBuilder(this.entries);
   private readonly sha = createHash('sha256');
   private lines: string[] = [];
   /** Entries serialised into {@link sha} so far. */
   private hashed = 0;
   private digest: string | undefined;
 
-  /** Appends one entry (and serialises it into the running hash). */
+  constructor() {
+    registerIndexBuilder(this.entries, this.indexer);
+  }
+
+  /** Appends one entry (and serialises it into the running hash and the checkers' index). */
   add(entry: HistoryEntry): void {
+    const i = this.entries.length;
     this.entries.push(entry);
+    this.indexer.add(entry, i);
     if (this.digest !== undefined) return; // hash already taken: {@link hash} recomputes if asked again
     this.lines.push(entryLine(entry));
-    if (this.lines.length >= CHUNK_LINES) this.flush();
+    if (this.lines.length >= HASH_CHUNK_LINES) this.flush();
   }
 
   private flush(): void {
@@ -47,6 +62,11 @@ export class History {
     update(this.sha, this.lines.join('\n') + '\n');
     this.hashed += this.lines.length;
     this.lines = [];
+  }
+
+  /** Number of entries of one kind added through {@link add}. */
+  countOf(kind: HistoryEntry['k']): number {
+    return this.indexer.countOf(kind);
   }
 
   /** Number of entries. */
@@ -57,8 +77,8 @@ export class History {
   /** Serialises the history in chunks of complete lines. */
   *chunks(): Generator<string> {
     const entries = this.entries;
-    for (let i = 0; i < entries.length; i += CHUNK_LINES) {
-      const end = Math.min(entries.length, i + CHUNK_LINES);
+    for (let i = 0; i < entries.length; i += WRITE_CHUNK_LINES) {
+      const end = Math.min(entries.length, i + WRITE_CHUNK_LINES);
       const lines = new Array<string>(end - i);
       for (let j = i; j < end; j++) lines[j - i] = entryLine(entries[j] as HistoryEntry);
       yield lines.join('\n') + '\n';
@@ -105,7 +125,7 @@ export function hashEntries(entries: Iterable<HistoryEntry>): string {
   let lines: string[] = [];
   for (const e of entries) {
     lines.push(entryLine(e));
-    if (lines.length >= CHUNK_LINES) {
+    if (lines.length >= HASH_CHUNK_LINES) {
       update(h, lines.join('\n') + '\n');
       lines = [];
     }

@@ -25,6 +25,13 @@ export type TargetFactory = (deps: { clock: Clock; defect: string | null; retent
 /** Idempotency retention the simulated server is configured with (TR §3.5 default). */
 export const SIM_RETENTION_MS = 30 * 24 * 3_600_000;
 
+/**
+ * How often the server's maintenance job purges idempotency records. Records only age out after
+ * {@link SIM_RETENTION_MS} (30 days), which a run reaches through its time warps — and each warp
+ * purges at once — so a frequent job would only rescan every record for nothing.
+ */
+export const PURGE_INTERVAL_MS = 6 * 3_600_000;
+
 /** Counters of a run. */
 export interface SimulationStats {
   /** Mutations captured and committed to a device queue (aborted captures excluded). */
@@ -228,11 +235,11 @@ export async function runSimulation(scenario: Scenario, factory: TargetFactory):
   }
   const purgeJob = (): void | Promise<void> => {
     if (phase === 'final') return;
-    scheduler.after(HOUR, purgeJob);
+    scheduler.after(PURGE_INTERVAL_MS, purgeJob);
     const n = purge();
     if (n instanceof Promise) return n.then(() => undefined);
   };
-  scheduler.after(HOUR, purgeJob);
+  scheduler.after(PURGE_INTERVAL_MS, purgeJob);
 
   // --- phases
   let livenessStart = 0;
@@ -310,14 +317,9 @@ export async function runSimulation(scenario: Scenario, factory: TargetFactory):
     history.add({ k: 'final-queue', dev: d.spec.id, tenant: d.spec.tenant, pending: f.pending });
   }
 
-  let pushes = 0;
-  let outcomes = 0;
-  let committed = 0;
-  for (const e of history.entries) {
-    if (e.k === 'push') pushes++;
-    else if (e.k === 'outcome') outcomes++;
-    else if (e.k === 'capture') committed++;
-  }
+  const pushes = history.countOf('push');
+  const outcomes = history.countOf('outcome');
+  const committed = history.countOf('capture');
   return {
     scenario,
     target: server.name,

@@ -119,7 +119,7 @@ function historyIndex(entries: readonly HistoryEntry[]): HistoryIndex {
 /** The no-silent-loss checker. */
 const noSilentLoss: Checker = {
   name: 'no-silent-loss',
-  requirements: ['OFS-SYNC-011', 'OFS-SYNC-014'],
+  requirements: ['OFS-SYNC-011', 'OFS-SYNC-014', 'OFS-SYNC-001', 'OFS-SYNC-010'],
   check(entries: readonly HistoryEntry[]): CheckFinding {
     const index = historyIndex(entries);
     if (!index.final) return { verdict: 'unknown', message: 'history has no final read-back phase' };

@@ -64,6 +64,9 @@ function requirementRow(req: RequirementStatus, model: ReportModel): string {
     `<div class="detail"><p class="src">${esc(req.level)} · source ${esc(req.source)}</p>`,
     req.reason ? `<p class="reason">${esc(req.verdict)}: ${esc(req.reason)}</p>` : '',
     req.tests.length ? `<h4>Tests</h4><ul class="tests">${req.tests.map(testHtml).join('')}</ul>` : '',
+    model.defectLinks?.get(req.id)?.length
+      ? `<h4>Planted defects its checks caught (npm run selftest)</h4><p class="defects">${model.defectLinks.get(req.id)!.map((d) => `<code>${esc(d)}</code>`).join(', ')}</p>`
+      : '',
     excerpts.length
       ? `<h4>Spec text</h4>${excerpts
           .map((e) => `<blockquote><cite>${esc(e.file)}:${e.line}</cite><pre class="spec">${esc(e.text)}</pre></blockquote>`)

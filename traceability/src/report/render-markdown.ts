@@ -67,6 +67,11 @@ export function renderMarkdown(model: ReportModel): string {
     `**Tests:** ${tests.tests} in this run: ${tests.pass} passed, ${tests.fail} failed, ${tests.unknown} unknown, ${tests.skipped} skipped.`,
     '',
   ];
+  const defects = model.defectLinks;
+  if (defects) {
+    const names = new Set([...defects.values()].flat());
+    lines.push(`**Self-test:** ${defects.size} requirements have checks proven to catch ${names.size} planted defects (column *Caught defects*).`, '');
+  }
 
   const bad = t.requirements.filter((r) => r.verdict === 'failed' || r.verdict === 'unknown');
   bad.sort((a, b) => (a.verdict === b.verdict ? 0 : a.verdict === 'failed' ? -1 : 1));
@@ -80,12 +85,14 @@ export function renderMarkdown(model: ReportModel): string {
     lines.push('');
   }
 
-  lines.push('## All requirements', '', '| ID | Level | Verdict | Tests (ran) | Requirement |', '|---|---|---|---|---|');
+  if (defects) lines.push('## All requirements', '', '| ID | Level | Verdict | Tests (ran) | Caught defects | Requirement |', '|---|---|---|---|---|---|');
+  else lines.push('## All requirements', '', '| ID | Level | Verdict | Tests (ran) | Requirement |', '|---|---|---|---|---|');
   for (const req of t.requirements) {
     const testsCell = req.tests.length
       ? `${req.tests.map((x) => code(x.testId)).join(', ')} (${ranCount(req.tests)})`
       : mdText(req.reason ?? '', 160);
-    lines.push(`| ${req.id} | ${req.level} | ${VERDICT_LABEL[req.verdict]} | ${testsCell} | ${mdText(req.requirement, 300)} |`);
+    const defectsCell = defects ? ` ${(defects.get(req.id) ?? []).map(code).join(', ')} |` : '';
+    lines.push(`| ${req.id} | ${req.level} | ${VERDICT_LABEL[req.verdict]} | ${testsCell} |${defectsCell} ${mdText(req.requirement, 300)} |`);
   }
   lines.push('');
   return lines.join('\n');

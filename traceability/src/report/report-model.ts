@@ -14,6 +14,11 @@ export interface ReportModel {
   readonly generatedAt: string;
   /** Spec paragraphs mentioning each requirement ID. */
   readonly specExcerpts?: ReadonlyMap<string, readonly SpecExcerpt[]>;
+  /**
+   * From the self-test (`npm run selftest`, reports/selftest/defects.json): requirement ID → the
+   * planted defects whose failures named it, i.e. proof that its checks bite. Absent = no column.
+   */
+  readonly defectLinks?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Short labels with a symbol, shared by the Markdown and HTML reports. */

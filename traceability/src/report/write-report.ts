@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { loadMatrix, type MatrixRow } from '../matrix/parse-matrix.js';
 import { collectSpecExcerpts } from '../matrix/spec-excerpts.js';
 import { joinTraceability, type DeclaredLink, type Traceability } from '../join/join-traceability.js';
-import { loadResults } from '../results/load-results.js';
+import { loadResults, ResultsError } from '../results/load-results.js';
 import { serializeResults } from '../results/results-format.js';
 import { listFiles, sha256 } from '../evidence/hash-files.js';
 import { buildManifest, CONTROL_FILES, type ProfileEvidence } from '../evidence/evidence-manifest.js';
@@ -43,6 +43,8 @@ export interface WriteReportOptions {
   readonly signingKey: SigningKey;
   /** ISO instant written into the reports and the manifest. */
   readonly generatedAt: string;
+  /** The self-test summary (reports/selftest/defects.json) linking requirements to caught planted defects. */
+  readonly defectsPath?: string;
 }
 
 /** What {@link writeReport} produced. */
@@ -66,9 +68,31 @@ export function buildReportModel(
   results: ReportModel['results'],
   generatedAt: string,
   specExcerpts?: ReportModel['specExcerpts'],
+  defectLinks?: ReportModel['defectLinks'],
 ): ReportModel {
   const traceability = joinTraceability(matrix, linksFromMatrix(matrix), results);
-  return { results, traceability, generatedAt, ...(specExcerpts ? { specExcerpts } : {}) };
+  return { results, traceability, generatedAt, ...(specExcerpts ? { specExcerpts } : {}), ...(defectLinks ? { defectLinks } : {}) };
+}
+
+/**
+ * Reads the `requirements` map of a self-test summary (format `syncproof-selftest`). Throws
+ * ResultsError for a file that is not one.
+ */
+export function loadDefectLinks(path: string): ReadonlyMap<string, readonly string[]> {
+  let doc: { format?: unknown; requirements?: unknown };
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8')) as typeof doc;
+  } catch (err) {
+    throw new ResultsError(`cannot read self-test summary ${path}: ${(err as Error).message}`);
+  }
+  if (doc.format !== 'syncproof-selftest' || typeof doc.requirements !== 'object' || doc.requirements === null) {
+    throw new ResultsError(`${path} is not a syncproof self-test summary (format syncproof-selftest)`);
+  }
+  const out = new Map<string, readonly string[]>();
+  for (const [id, names] of Object.entries(doc.requirements as Record<string, unknown>)) {
+    if (Array.isArray(names)) out.set(id, names.filter((n): n is string => typeof n === 'string'));
+  }
+  return out;
 }
 
 const GENERATED = new Set<string>([...Object.values(REPORT_FILES), ...Object.values(CONTROL_FILES)]);
@@ -79,7 +103,8 @@ export function writeReport(options: WriteReportOptions): WrittenReport {
   const outDir = resolve(options.outDir ?? resultsDir);
   const results = loadResults(join(resultsDir, REPORT_FILES.results));
   const matrix = loadMatrix(options.matrixPath ?? join(options.sourceRoot, 'specs/offline-first/TRACEABILITY_MATRIX.md'));
-  const model = buildReportModel(matrix, results, options.generatedAt, collectSpecExcerpts(join(options.sourceRoot, 'specs')));
+  const defectLinks = options.defectsPath ? loadDefectLinks(options.defectsPath) : undefined;
+  const model = buildReportModel(matrix, results, options.generatedAt, collectSpecExcerpts(join(options.sourceRoot, 'specs')), defectLinks);
 
   mkdirSync(outDir, { recursive: true });
   if (outDir !== resultsDir) {

@@ -39,8 +39,10 @@ export function staleConflict(current: AggregateRow): Decision {
   return { kind: 'conflict', serverVersion: current.version, serverState: current.state };
 }
 
+const NO_ERRORS: readonly FieldError[] = Object.freeze([]);
+
 /** An update payload must change at least one field. */
-export function emptyPatch(payload: JsonObject): FieldError[] {
-  for (const _ in payload) return [];
+export function emptyPatch(payload: JsonObject): readonly FieldError[] {
+  for (const _ in payload) return NO_ERRORS;
   return [{ pointer: '', detail: 'an update must carry at least one field' }];
 }

@@ -57,7 +57,9 @@ export const encounterAggregate: AggregateDefinition = {
   phi: true,
   ops: ['create', 'update'],
   validate(op: MutationOp, payload: JsonObject): readonly FieldError[] {
-    return op === 'create' ? validateFields(payload, true, CREATE_KEYS) : [...emptyPatch(payload), ...validateFields(payload, false, UPDATE_KEYS)];
+    if (op === 'create') return validateFields(payload, true, CREATE_KEYS);
+    const empty = emptyPatch(payload);
+    return empty.length > 0 ? [...empty, ...validateFields(payload, false, UPDATE_KEYS)] : validateFields(payload, false, UPDATE_KEYS);
   },
   validateState: (state) => validateFields(state, true, CREATE_KEYS),
   authorize: (ctx) => requireRole(ctx, WRITER_ROLES, 'writing an encounter'),

@@ -112,7 +112,9 @@ export const patientAggregate: AggregateDefinition = {
   phi: true,
   ops: ['create', 'update'],
   validate(op: MutationOp, payload: JsonObject) {
-    return op === 'create' ? validateFields(payload, true) : [...emptyPatch(payload), ...validateFields(payload, false)];
+    if (op === 'create') return validateFields(payload, true);
+    const empty = emptyPatch(payload);
+    return empty.length > 0 ? [...empty, ...validateFields(payload, false)] : validateFields(payload, false);
   },
   validateState: (s) => validateFields(s, true),
   authorize: (ctx) => requireRole(ctx, WRITER_ROLES, 'writing a patient'),

@@ -315,22 +315,31 @@ class MemoryStore implements SyncStore {
 
   private appendChange(c: Omit<ChangeRow, 'seq' | 'publishedAt'>): number {
     const seq = this.changes.length + 1;
-    // Spelled out rather than spread: a fixed shape is cheaper to build and to keep.
-    const row: Mutable<ChangeRow> = {
-      seq,
-      tenantId: c.tenantId,
-      module: c.module,
-      aggregate: c.aggregate,
-      version: c.version,
-      op: c.op,
-      eventType: c.eventType,
-      state: c.state,
-      committedAt: c.committedAt,
-      eventId: c.eventId,
-      clientMutationId: c.clientMutationId,
-      actorId: c.actorId,
-      publishedAt: null,
-    };
+    let row: Mutable<ChangeRow>;
+    const given = c as Partial<ChangeRow>;
+    if (given.seq === 0 && given.publishedAt === null) {
+      // A complete row whose seq is still unassigned (0; stored rows start at 1) is a fresh one
+      // nobody else holds — the core builds it so (domain/commit.ts): adopt it instead of copying.
+      row = c as Mutable<ChangeRow>;
+      row.seq = seq;
+    } else {
+      // Spelled out rather than spread: a fixed shape is cheaper to build and to keep.
+      row = {
+        seq,
+        tenantId: c.tenantId,
+        module: c.module,
+        aggregate: c.aggregate,
+        version: c.version,
+        op: c.op,
+        eventType: c.eventType,
+        state: c.state,
+        committedAt: c.committedAt,
+        eventId: c.eventId,
+        clientMutationId: c.clientMutationId,
+        actorId: c.actorId,
+        publishedAt: null,
+      };
+    }
     this.changes.push(row);
     let list = this.changesByTenant.get(row.tenantId);
     if (!list) this.changesByTenant.set(row.tenantId, (list = []));

@@ -117,4 +117,22 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (tenant_id, device_id, seq)
   ) WITHOUT ROWID;
   `,
+  // v2 — the state of an aggregate is stored once. A version written by the core always has a
+  // change row carrying exactly that state (domain/commit.ts), so the aggregate row points at it
+  // (state_seq) instead of repeating it: every commit wrote each state twice, and the aggregates
+  // table — WITHOUT ROWID, keyed by random ids — held ever-growing note states in its B-tree.
+  // Rows written before v2, or by a putAggregate without a matching change, keep their state
+  // inline (state_seq NULL). Change rows are never deleted, so the reference stays valid.
+  `
+  ALTER TABLE aggregates ADD COLUMN state_seq INTEGER;
+  `,
+  // v3 — compact idempotency records of applied outcomes. Their body is canonical JSON made only
+  // of the key, the clientSeq, the version and the event id; such a row stores body '' plus
+  // applied_version and event_id, and the store rebuilds the identical bytes when reading it
+  // (the write path checks the rebuild equals the body before choosing this form). About half
+  // of every record, and most pushes are all applied outcomes.
+  `
+  ALTER TABLE idempotency ADD COLUMN applied_version INTEGER;
+  ALTER TABLE idempotency ADD COLUMN event_id TEXT;
+  `,
 ];

@@ -4,9 +4,23 @@
  * transactions but never tears one), prepared statements, one `BEGIN IMMEDIATE` transaction per
  * push. Synchronous, so the core's transaction callback runs directly against the database.
  *
- * Inside a transaction, rows read or written are cached per transaction (read-your-writes without
- * re-parsing JSON, and the previous index entries of an aggregate are known when it is rewritten);
- * the cache is dropped at commit or rollback, so nothing outlives a failed transaction.
+ * Why it is shaped like this (a push of 50 mutations is one transaction):
+ *  - **Buffered writes.** Idempotency records, change rows and aggregate rows are collected while
+ *    the core decides and written just before commit with one multi-row INSERT per table (an
+ *    aggregate written several times in one push is written once, in its last version). Reads
+ *    inside the transaction see the buffered writes (read-your-writes through the caches below).
+ *    Writes that other reads query directly (conflicts, index entries, client sequences, audit)
+ *    are executed at once.
+ *  - **Prefetch.** The idempotency records of the push's keys (`TxScope.idempotencyKeys`) are read
+ *    with one query instead of one per mutation.
+ *  - **Caches across transactions.** Aggregate rows (parsed state), client sequence rows and the
+ *    open conflicts per client are kept after commit, so the next push of a client reads none of
+ *    them again. A transaction works on its own overlay of each cache, merged into the shared
+ *    cache only after COMMIT and dropped on rollback. Another connection writing the same file is
+ *    detected with `PRAGMA data_version` at the start of every transaction (inside the write lock),
+ *    and then every cache is dropped.
+ *  - **State stored once** (schema v2): an aggregate row points at the change row holding its
+ *    state, so a commit serialises and writes each state once.
  */
 import Database from 'better-sqlite3';
 import type {
@@ -14,6 +28,7 @@ import type {
   AggregateRow,
   AuditEntryRow,
   ChangeRow,
+  ClientSeqRow,
   ConflictRow,
   DeviceRow,
   EnvelopeRow,
@@ -33,12 +48,50 @@ export interface SqliteStoreOptions {
 }
 
 const SEP = '\u0000';
+/** Rows per multi-row statement (each distinct row count is one cached prepared statement). */
+const CHUNK = 64;
+/** Bounds of the caches kept across transactions (entries; the oldest are dropped first). */
+const AGGREGATE_CACHE = 20_000;
+const SEQ_CACHE = 50_000;
+const OPEN_CACHE = 50_000;
 
 type Row = Record<string, unknown>;
+type Statement = Database.Statement;
+
+const IDEM_COLUMNS = '(tenant_id, key, fingerprint, recorded_at, client_id, client_seq, status, body, headers, applied_version, event_id)';
+const CHANGE_COLUMNS =
+  '(seq, tenant_id, module, agg_type, agg_id, version, op, event_type, state, committed_at, event_id, client_mutation_id, actor_id)';
+const AGGREGATE_COLUMNS = '(tenant_id, type, id, module, version, state, updated_at, idx, state_seq)';
+/** An aggregate row with its state resolved from the change row it points at (schema v2). */
+const AGGREGATE_SELECT =
+  'SELECT a.module, a.version, a.updated_at, a.idx, CASE WHEN a.state_seq IS NULL THEN a.state ELSE (SELECT c.state FROM changes c WHERE c.seq = a.state_seq) END AS state FROM aggregates a';
 
 /** Opens (and migrates) a SQLite store. */
 export function openSqliteStore(options: SqliteStoreOptions): SyncStore {
   return new SqliteStore(options);
+}
+
+/** Writes and reads of one transaction (see the module comment). */
+interface TxState {
+  /** Idempotency records read or written: record, or null = known absent. */
+  readonly idem: Map<string, IdempotencyRecord | null>;
+  /** New idempotency records to INSERT at flush, by key. */
+  readonly idemInserts: Map<string, IdempotencyRecord>;
+  /** Aggregates read or written in this transaction (null = known absent). */
+  readonly aggregates: Map<string, AggregateRow | null>;
+  /** Aggregate rows to upsert at flush (last write per aggregate). */
+  readonly aggregateWrites: Map<string, AggregateRow>;
+  /** Change rows to INSERT at flush, with their seq assigned. */
+  readonly changes: (Omit<ChangeRow, 'seq' | 'publishedAt'> & { readonly seq: number })[];
+  /** Seq of the change row carrying a state object (an aggregate row then points at it). */
+  readonly stateSeq: Map<JsonObject, number>;
+  /** Client sequence rows read or written (null = known absent). */
+  readonly seqs: Map<string, ClientSeqRow | null>;
+  /** Open conflicts per client read in this transaction. */
+  readonly open: Map<string, Map<string, string>>;
+  /** Clients whose open conflicts changed: the shared entry is dropped at commit. */
+  readonly openDirty: Set<string>;
+  nextSeq: number;
 }
 
 class SqliteStore implements SyncStore {
@@ -47,12 +100,16 @@ class SqliteStore implements SyncStore {
   private readonly db: Database.Database;
   private readonly s: ReturnType<typeof prepare>;
   private readonly runTx: (fn: () => unknown) => unknown;
-  /** Per-transaction caches (undefined outside a transaction). */
-  private aggCache: Map<string, AggregateRow | null> | undefined;
-  private openCache: Map<string, Map<string, string>> | undefined;
-  private lastState: JsonObject | undefined;
-  private lastStateJson = '';
+  /** Multi-row statements by `<kind>:<rows>`. */
+  private readonly bulk = new Map<string, Statement>();
   private readonly tx: StoreTx;
+  /** The running transaction's state, undefined outside one. */
+  private cur: TxState | undefined;
+  // Caches shared across transactions (committed data only).
+  private readonly aggregateCache = new Map<string, AggregateRow | null>();
+  private readonly seqCache = new Map<string, ClientSeqRow | null>();
+  private readonly openCache = new Map<string, Map<string, string>>();
+  private dataVersion = -1;
 
   constructor(private readonly options: SqliteStoreOptions) {
     this.description = `sqlite:${options.filename}`;
@@ -61,8 +118,10 @@ class SqliteStore implements SyncStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = OFF');
-    // A larger page cache and memory-mapped reads: the working set of a busy tenant stays in RAM.
-    this.db.pragma('cache_size = -65536');
+    // A moderate page cache (rows the core re-reads are cached above it, see the module comment)
+    // and memory-mapped reads. A large page cache made every commit slower: SQLite scans the
+    // cache's hash table at the end of each write transaction (pcache1TruncateUnsafe).
+    this.db.pragma('cache_size = -8000');
     this.db.pragma('temp_store = MEMORY');
     if (options.filename !== ':memory:') this.db.pragma('mmap_size = 268435456');
     // Checkpoint less often: a checkpoint syncs the database file even with synchronous=NORMAL.
@@ -74,123 +133,227 @@ class SqliteStore implements SyncStore {
     this.tx = this.makeTx();
   }
 
-  transaction<T>(_scope: TxScope, fn: (tx: StoreTx) => T): T {
+  transaction<T>(scope: TxScope, fn: (tx: StoreTx) => T): T {
     if (!this.db.open) throw new StoreError('closed', 'store is closed');
-    if (this.aggCache) throw new StoreError('integrity', 'nested transactions are not supported');
-    this.aggCache = new Map();
-    this.openCache = new Map();
+    if (this.cur) throw new StoreError('integrity', 'nested transactions are not supported');
+    const t: TxState = {
+      idem: new Map(),
+      idemInserts: new Map(),
+      aggregates: new Map(),
+      aggregateWrites: new Map(),
+      changes: [],
+      stateSeq: new Map(),
+      seqs: new Map(),
+      open: new Map(),
+      openDirty: new Set(),
+      nextSeq: 0,
+    };
+    this.cur = t;
+    let result: T;
     try {
-      return this.runTx(() => {
-        const result = fn(this.tx);
+      result = this.runTx(() => {
+        this.checkDataVersion();
+        const keys = scope.idempotencyKeys;
+        if (keys !== undefined && keys.length > 1) this.prefetchIdempotency(scope.tenantId, keys, t);
+        const r = fn(this.tx);
+        this.flush(t);
         this.options.beforeCommit?.(this.tx);
-        return result;
+        return r;
       }) as T;
     } finally {
-      this.aggCache = undefined;
-      this.openCache = undefined;
-      this.lastState = undefined;
+      this.cur = undefined;
+    }
+    this.publishCaches(t);
+    return result;
+  }
+
+  /** Drops every cache when another connection committed since our last transaction. */
+  private checkDataVersion(): void {
+    const v = this.s.dataVersion.get() as number;
+    if (v !== this.dataVersion) {
+      this.dataVersion = v;
+      this.aggregateCache.clear();
+      this.seqCache.clear();
+      this.openCache.clear();
     }
   }
 
-  /** JSON of a state object, computed once when the same object is written twice in a row. */
-  private stateJson(state: JsonObject): string {
-    if (this.lastState !== state) {
-      this.lastState = state;
-      this.lastStateJson = JSON.stringify(state);
+  /** After COMMIT: what the transaction read or wrote becomes the shared (committed) view. */
+  private publishCaches(t: TxState): void {
+    for (const [k, row] of t.aggregates) cacheSet(this.aggregateCache, k, row, AGGREGATE_CACHE);
+    for (const [k, row] of t.seqs) cacheSet(this.seqCache, k, row, SEQ_CACHE);
+    for (const k of t.openDirty) this.openCache.delete(k);
+    for (const [k, open] of t.open) if (!t.openDirty.has(k)) cacheSet(this.openCache, k, open, OPEN_CACHE);
+  }
+
+  private prefetchIdempotency(tenantId: string, keys: readonly string[], t: TxState): void {
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const chunk = keys.slice(i, i + CHUNK);
+      const params: unknown[] = [tenantId];
+      for (const k of chunk) {
+        params.push(k);
+        t.idem.set(tenantId + SEP + k, null);
+      }
+      for (const r of this.statement('idem-in', chunk.length).all(params) as Row[]) {
+        t.idem.set(tenantId + SEP + (r.key as string), idemFromRow(r));
+      }
     }
-    return this.lastStateJson;
+  }
+
+  /** A cached multi-row (or multi-key) statement for `n` rows. */
+  private statement(kind: 'idem-in' | 'idem' | 'change' | 'aggregate', n: number): Statement {
+    const name = kind + ':' + n;
+    let st = this.bulk.get(name);
+    if (st === undefined) {
+      const rows = (cols: number) => Array.from({ length: n }, () => '(' + '?,'.repeat(cols - 1) + '?)').join(',');
+      const sql =
+        kind === 'idem-in'
+          ? `SELECT * FROM idempotency WHERE tenant_id = ? AND key IN (${'?,'.repeat(n - 1)}?)`
+          : kind === 'idem'
+            ? `INSERT INTO idempotency ${IDEM_COLUMNS} VALUES ${rows(11)}`
+            : kind === 'change'
+              ? `INSERT INTO changes ${CHANGE_COLUMNS} VALUES ${rows(13)}`
+              : `INSERT OR REPLACE INTO aggregates ${AGGREGATE_COLUMNS} VALUES ${rows(9)}`;
+      st = this.db.prepare(sql);
+      this.bulk.set(name, st);
+    }
+    return st;
+  }
+
+  /** Writes the buffered rows: changes, then aggregates (pointing at them), then idempotency. */
+  private flush(t: TxState): void {
+    const changes = t.changes;
+    for (let i = 0; i < changes.length; i += CHUNK) {
+      const n = Math.min(CHUNK, changes.length - i);
+      const params: unknown[] = [];
+      for (let j = i; j < i + n; j++) {
+        const c = changes[j] as TxState['changes'][number];
+        params.push(
+          c.seq,
+          c.tenantId,
+          c.module,
+          c.aggregate.type,
+          c.aggregate.id,
+          c.version,
+          c.op,
+          c.eventType,
+          JSON.stringify(c.state),
+          c.committedAt,
+          c.eventId,
+          c.clientMutationId,
+          c.actorId,
+        );
+      }
+      this.statement('change', n).run(params);
+    }
+    this.writeRows('aggregate', [...t.aggregateWrites.values()], (row, params) => {
+      const seq = t.stateSeq.get(row.state);
+      params.push(
+        row.tenantId,
+        row.type,
+        row.id,
+        row.module,
+        row.version,
+        seq === undefined ? JSON.stringify(row.state) : '',
+        row.updatedAt,
+        row.index ? JSON.stringify(row.index) : null,
+        seq ?? null,
+      );
+    });
+    this.writeRows('idem', [...t.idemInserts.values()], pushIdemParams);
+  }
+
+  private writeRows<R>(kind: 'idem' | 'aggregate', rows: readonly R[], bind: (row: R, params: unknown[]) => void): void {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const n = Math.min(CHUNK, rows.length - i);
+      const params: unknown[] = [];
+      for (let j = i; j < i + n; j++) bind(rows[j] as R, params);
+      this.statement(kind, n).run(params);
+    }
+  }
+
+  private inTx(): TxState {
+    const t = this.cur;
+    if (!t) throw new StoreError('integrity', 'transaction accessor used outside its transaction');
+    return t;
   }
 
   private makeTx(): StoreTx {
     const s = this.s;
     return {
-      getIdempotency: (tenantId, key) => {
-        const r = s.getIdem.get(tenantId, key) as Row | undefined;
-        return r ? idemFromRow(r) : undefined;
-      },
+      getIdempotency: (tenantId, key) => this.getIdempotency(this.inTx(), tenantId, key),
       putIdempotency: (rec, overwrite) => {
-        const args = [
-          rec.tenantId,
-          rec.key,
-          rec.fingerprint,
-          rec.recordedAt,
-          rec.clientId ?? null,
-          rec.clientSeq ?? null,
-          rec.status,
-          rec.body,
-          rec.headers ? JSON.stringify(rec.headers) : null,
-        ];
-        if (overwrite) {
-          s.replaceIdem.run(...args);
-          return true;
+        const t = this.inTx();
+        const k = rec.tenantId + SEP + rec.key;
+        const existing = this.getIdempotency(t, rec.tenantId, rec.key);
+        if (existing !== undefined && !overwrite) return false;
+        if (existing !== undefined && !t.idemInserts.has(k)) {
+          // Replacing a committed record (expired): rare, written at once.
+          const params: unknown[] = [];
+          pushIdemParams(rec, params);
+          s.replaceIdem.run(params);
+        } else {
+          t.idemInserts.set(k, rec);
         }
-        return s.insertIdem.run(...args).changes === 1;
+        t.idem.set(k, rec);
+        return true;
       },
       getClientSeq: (tenantId, clientId) => {
-        const r = s.getSeq.get(tenantId, clientId) as Row | undefined;
-        if (!r) return undefined;
-        return {
-          tenantId,
-          clientId,
-          lastSeq: r.last_seq as number,
-          pending: r.pending ? (JSON.parse(r.pending as string) as PendingSeq[]) : [],
-        };
+        const t = this.inTx();
+        const k = tenantId + SEP + clientId;
+        let row = t.seqs.get(k);
+        if (row === undefined) row = this.seqCache.get(k);
+        if (row === undefined) {
+          const r = s.getSeq.get(tenantId, clientId) as Row | undefined;
+          row = r
+            ? { tenantId, clientId, lastSeq: r.last_seq as number, pending: r.pending ? (JSON.parse(r.pending as string) as PendingSeq[]) : [] }
+            : null;
+          t.seqs.set(k, row);
+        }
+        return row ?? undefined;
       },
       putClientSeq: (row) => {
         s.putSeq.run(row.tenantId, row.clientId, row.lastSeq, row.pending.length > 0 ? JSON.stringify(row.pending) : null);
+        this.inTx().seqs.set(row.tenantId + SEP + row.clientId, row);
       },
-      getAggregate: (tenantId, type, id) => this.getAggregate(tenantId, type, id),
-      putAggregate: (row) => this.putAggregate(row),
-      lookupIndex: (tenantId, index, value) => (s.lookupIndex.pluck().all(tenantId, index, value) as string[]),
+      getAggregate: (tenantId, type, id) => this.getAggregate(this.inTx(), tenantId, type, id),
+      putAggregate: (row) => this.putAggregate(this.inTx(), row),
+      lookupIndex: (tenantId, index, value) => s.lookupIndex.pluck().all(tenantId, index, value) as string[],
       getConflict: (tenantId, conflictId) => {
         const r = s.getConflict.get(tenantId, conflictId) as Row | undefined;
         return r ? (JSON.parse(r.body as string) as ConflictRow) : undefined;
       },
       openConflictFor: (tenantId, clientId, aggregate) => {
+        const t = this.inTx();
         const ck = tenantId + SEP + clientId;
-        const cache = this.openCache as Map<string, Map<string, string>>;
-        let open = cache.get(ck);
-        if (!open) {
+        let open = t.open.get(ck);
+        if (open === undefined && !t.openDirty.has(ck)) open = this.openCache.get(ck);
+        if (open === undefined) {
           open = new Map();
           for (const r of s.openOfClient.all(tenantId, clientId) as Row[]) {
             const ak = (r.agg_type as string) + SEP + (r.agg_id as string);
             if (!open.has(ak)) open.set(ak, r.conflict_id as string);
           }
-          cache.set(ck, open);
+          t.open.set(ck, open);
         }
         return open.size === 0 ? undefined : open.get(aggregate.type + SEP + aggregate.id);
       },
       putConflict: (row) => {
-        s.putConflict.run(
-          row.tenantId,
-          row.conflictId,
-          row.module,
-          row.status,
-          row.clientId,
-          row.aggregate.type,
-          row.aggregate.id,
-          row.createdAt,
-          JSON.stringify(row),
-        );
-        this.openCache?.delete(row.tenantId + SEP + row.clientId);
+        const t = this.inTx();
+        s.putConflict.run(row.tenantId, row.conflictId, row.module, row.status, row.clientId, row.aggregate.type, row.aggregate.id, row.createdAt, JSON.stringify(row));
+        const ck = row.tenantId + SEP + row.clientId;
+        // Re-read on next use (the row is already in the table); never published to the shared cache.
+        t.open.delete(ck);
+        t.openDirty.add(ck);
       },
-      appendChange: (row) =>
-        Number(
-          s.insertChange.run(
-            row.tenantId,
-            row.module,
-            row.aggregate.type,
-            row.aggregate.id,
-            row.version,
-            row.op,
-            row.eventType,
-            this.stateJson(row.state),
-            row.committedAt,
-            row.eventId,
-            row.clientMutationId,
-            row.actorId,
-          ).lastInsertRowid,
-        ),
+      appendChange: (row) => {
+        const t = this.inTx();
+        if (t.nextSeq === 0) t.nextSeq = (s.nextChangeSeq.pluck().get() as number) + 1;
+        const seq = t.nextSeq++;
+        t.changes.push({ ...row, seq });
+        t.stateSeq.set(row.state, seq);
+        return seq;
+      },
       auditHead: (tenantId) => this.findAuditHead(tenantId),
       appendAudit: (row) => {
         const head = this.findAuditHead(row.tenantId);
@@ -202,27 +365,44 @@ class SqliteStore implements SyncStore {
     };
   }
 
-  private getAggregate(tenantId: string, type: string, id: string): AggregateRow | undefined {
-    const k = tenantId + SEP + type + SEP + id;
-    const cache = this.aggCache;
-    const hit = cache?.get(k);
-    if (hit !== undefined) return hit ?? undefined;
-    const r = this.s.getAggregate.get(tenantId, type, id) as Row | undefined;
-    const row = r ? aggregateFromRow(r) : undefined;
-    cache?.set(k, row ?? null);
-    return row;
+  private getIdempotency(t: TxState, tenantId: string, key: string): IdempotencyRecord | undefined {
+    const k = tenantId + SEP + key;
+    let rec = t.idem.get(k);
+    if (rec === undefined) {
+      const r = this.s.getIdem.get(tenantId, key) as Row | undefined;
+      rec = r ? idemFromRow(r) : null;
+      t.idem.set(k, rec);
+    }
+    return rec ?? undefined;
   }
 
-  private putAggregate(row: AggregateRow): void {
-    const prev = this.getAggregate(row.tenantId, row.type, row.id);
-    const idxJson = row.index ? JSON.stringify(row.index) : null;
-    const prevJson = prev?.index ? JSON.stringify(prev.index) : null;
-    this.s.putAggregate.run(row.tenantId, row.type, row.id, row.module, row.version, this.stateJson(row.state), row.updatedAt, idxJson);
-    if (idxJson !== prevJson) {
-      if (prev?.index) for (const name in prev.index) this.s.deleteIndex.run(row.tenantId, name, prev.index[name], row.id);
-      if (row.index) for (const name in row.index) this.s.insertIndex.run(row.tenantId, name, row.index[name], row.id);
+  private getAggregate(t: TxState, tenantId: string, type: string, id: string): AggregateRow | undefined {
+    const k = tenantId + SEP + type + SEP + id;
+    let row = t.aggregates.get(k);
+    if (row === undefined) row = this.aggregateCache.get(k);
+    if (row === undefined) {
+      const r = this.s.getAggregate.get(tenantId, type, id) as Row | undefined;
+      row = r ? aggregateFromRow(tenantId, type, id, r) : null;
+      t.aggregates.set(k, row);
     }
-    this.aggCache?.set(row.tenantId + SEP + row.type + SEP + row.id, row);
+    return row ?? undefined;
+  }
+
+  private putAggregate(t: TxState, row: AggregateRow): void {
+    const prev = this.getAggregate(t, row.tenantId, row.type, row.id);
+    // Index entries are queried directly (lookupIndex), so they are written at once.
+    if (prev?.index !== row.index) {
+      const idxJson = row.index ? JSON.stringify(row.index) : null;
+      const prevJson = prev?.index ? JSON.stringify(prev.index) : null;
+      if (idxJson !== prevJson) {
+        if (prev?.index) for (const name in prev.index) this.s.deleteIndex.run(row.tenantId, name, prev.index[name], row.id);
+        if (row.index) for (const name in row.index) this.s.insertIndex.run(row.tenantId, name, row.index[name], row.id);
+      }
+    }
+    const k = row.tenantId + SEP + row.type + SEP + row.id;
+    t.aggregates.set(k, row);
+    t.aggregateWrites.delete(k); // keep the upsert order = order of last writes
+    t.aggregateWrites.set(k, row);
   }
 
   // --- queries
@@ -247,7 +427,7 @@ class SqliteStore implements SyncStore {
 
   findAggregate(tenantId: string, type: string, id: string): AggregateRow | undefined {
     const r = this.s.getAggregate.get(tenantId, type, id) as Row | undefined;
-    return r ? aggregateFromRow(r) : undefined;
+    return r ? aggregateFromRow(tenantId, type, id, r) : undefined;
   }
 
   claimOutbox(limit: number): readonly ChangeRow[] {
@@ -334,6 +514,60 @@ class SqliteStore implements SyncStore {
   }
 }
 
+/** Sets a cache entry, dropping the oldest entries beyond `max`. */
+function cacheSet<V>(cache: Map<string, V>, key: string, value: V, max: number): void {
+  cache.delete(key);
+  cache.set(key, value);
+  if (cache.size > max) {
+    let excess = cache.size - max;
+    for (const k of cache.keys()) {
+      cache.delete(k);
+      if (--excess === 0) break;
+    }
+  }
+}
+
+/** Binds an idempotency record (IDEM_COLUMNS order), in the compact form when it applies (schema v3). */
+function pushIdemParams(rec: IdempotencyRecord, params: unknown[]): void {
+  const body = rec.body;
+  const applied = rec.status === 200 && rec.headers === undefined && rec.clientSeq !== undefined ? parseAppliedBody(rec.key, rec.clientSeq, body) : undefined;
+  params.push(
+    rec.tenantId,
+    rec.key,
+    rec.fingerprint,
+    rec.recordedAt,
+    rec.clientId ?? null,
+    rec.clientSeq ?? null,
+    rec.status,
+    applied ? '' : body,
+    rec.headers ? JSON.stringify(rec.headers) : null,
+    applied ? applied.version : null,
+    applied ? applied.eventId : null,
+  );
+}
+
+/**
+ * The canonical JSON of an applied push outcome (members in canonical order; the key and event
+ * id are UUIDs, so nothing needs escaping). Must stay byte-identical to the core's `outcomeJson`.
+ */
+function appliedBody(key: string, clientSeq: number, version: number, eventId: string): string {
+  return `{"clientMutationId":"${key}","clientSeq":${clientSeq},"etag":"\\"${version}\\"","eventId":"${eventId}","newVersion":${version},"status":"applied"}`;
+}
+
+const APPLIED_BODY = /^\{"clientMutationId":"[^"\\]*","clientSeq":\d+,"etag":"\\"(\d{1,15})\\"","eventId":"([0-9a-f-]{36})","newVersion":\d+,"status":"applied"\}$/;
+
+/**
+ * Version and event id of `body` when it is exactly the applied outcome of (key, clientSeq) —
+ * verified by rebuilding it, so a compact row always reads back as the same bytes.
+ */
+function parseAppliedBody(key: string, clientSeq: number, body: string): { version: number; eventId: string } | undefined {
+  const m = APPLIED_BODY.exec(body);
+  if (!m) return undefined;
+  const version = Number(m[1]);
+  const eventId = m[2] as string;
+  return appliedBody(key, clientSeq, version, eventId) === body ? { version, eventId } : undefined;
+}
+
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
   const current = (db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null }).v ?? 0;
@@ -347,20 +581,13 @@ function migrate(db: Database.Database): void {
 
 function prepare(db: Database.Database) {
   return {
+    dataVersion: db.prepare('PRAGMA data_version').pluck(),
     getIdem: db.prepare('SELECT * FROM idempotency WHERE tenant_id = ? AND key = ?'),
-    insertIdem: db.prepare(
-      'INSERT INTO idempotency (tenant_id, key, fingerprint, recorded_at, client_id, client_seq, status, body, headers) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING',
-    ),
-    replaceIdem: db.prepare(
-      'INSERT OR REPLACE INTO idempotency (tenant_id, key, fingerprint, recorded_at, client_id, client_seq, status, body, headers) VALUES (?,?,?,?,?,?,?,?,?)',
-    ),
+    replaceIdem: db.prepare(`INSERT OR REPLACE INTO idempotency ${IDEM_COLUMNS} VALUES (?,?,?,?,?,?,?,?,?,?,?)`),
     purgeIdem: db.prepare('DELETE FROM idempotency WHERE recorded_at < ?'),
     getSeq: db.prepare('SELECT last_seq, pending FROM client_seq WHERE tenant_id = ? AND client_id = ?'),
     putSeq: db.prepare('INSERT OR REPLACE INTO client_seq (tenant_id, client_id, last_seq, pending) VALUES (?,?,?,?)'),
-    getAggregate: db.prepare('SELECT * FROM aggregates WHERE tenant_id = ? AND type = ? AND id = ?'),
-    putAggregate: db.prepare(
-      'INSERT OR REPLACE INTO aggregates (tenant_id, type, id, module, version, state, updated_at, idx) VALUES (?,?,?,?,?,?,?,?)',
-    ),
+    getAggregate: db.prepare(`${AGGREGATE_SELECT} WHERE a.tenant_id = ? AND a.type = ? AND a.id = ?`),
     lookupIndex: db.prepare('SELECT id FROM aggregate_index WHERE tenant_id = ? AND name = ? AND value = ? ORDER BY id'),
     insertIndex: db.prepare('INSERT OR IGNORE INTO aggregate_index (tenant_id, name, value, id) VALUES (?,?,?,?)'),
     deleteIndex: db.prepare('DELETE FROM aggregate_index WHERE tenant_id = ? AND name = ? AND value = ? AND id = ?'),
@@ -375,8 +602,9 @@ function prepare(db: Database.Database) {
     listConflictsStatus: db.prepare(
       'SELECT body FROM conflicts WHERE tenant_id = ? AND module = ? AND status = ? ORDER BY created_at, conflict_id',
     ),
-    insertChange: db.prepare(
-      'INSERT INTO changes (tenant_id, module, agg_type, agg_id, version, op, event_type, state, committed_at, event_id, client_mutation_id, actor_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+    // The seq AUTOINCREMENT would assign next (the largest ever used; change rows are never deleted).
+    nextChangeSeq: db.prepare(
+      "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0), COALESCE((SELECT MAX(seq) FROM changes), 0))",
     ),
     listChanges: db.prepare('SELECT * FROM changes WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
     listChangesModule: db.prepare('SELECT * FROM changes WHERE tenant_id = ? AND seq > ? AND module = ? ORDER BY seq LIMIT ?'),
@@ -402,26 +630,38 @@ function prepare(db: Database.Database) {
 }
 
 function idemFromRow(r: Row): IdempotencyRecord {
+  const key = r.key as string;
+  let body = r.body as string;
+  let value: unknown;
+  if (body === '' && r.applied_version !== null) {
+    const version = r.applied_version as number;
+    const eventId = r.event_id as string;
+    const clientSeq = r.client_seq as number;
+    body = appliedBody(key, clientSeq, version, eventId);
+    // What JSON.parse(body) returns (members in the same order), without parsing.
+    value = { clientMutationId: key, clientSeq, etag: `"${version}"`, eventId, newVersion: version, status: 'applied' };
+  }
   const rec: { -readonly [K in keyof IdempotencyRecord]: IdempotencyRecord[K] } = {
     tenantId: r.tenant_id as string,
-    key: r.key as string,
+    key,
     fingerprint: r.fingerprint as string,
     recordedAt: r.recorded_at as number,
     status: r.status as number,
-    body: r.body as string,
+    body,
   };
+  if (value !== undefined) rec.value = value;
   if (r.client_id !== null) rec.clientId = r.client_id as string;
   if (r.client_seq !== null) rec.clientSeq = r.client_seq as number;
   if (r.headers !== null) rec.headers = JSON.parse(r.headers as string) as Record<string, string>;
   return rec;
 }
 
-function aggregateFromRow(r: Row): AggregateRow {
+function aggregateFromRow(tenantId: string, type: string, id: string, r: Row): AggregateRow {
   const base = {
-    tenantId: r.tenant_id as string,
+    tenantId,
     module: r.module as string,
-    type: r.type as string,
-    id: r.id as string,
+    type,
+    id,
     version: r.version as number,
     state: JSON.parse(r.state as string) as JsonObject,
     updatedAt: r.updated_at as string,
