@@ -79,12 +79,13 @@ cites an unknown ID, or the matrix's Tests column disagrees with the tests' decl
   {
     name: 'report',
     summary: 'render traceability reports from a results directory',
-    help: `usage: syncproof report <results-dir> [--out <dir>] [--signing-key <pem>] [--profile <file>] [--matrix <file>]
+    help: `usage: syncproof report <results-dir> [--out <dir>] [--signing-key <pem>] [--profile <file>] [--matrix <file>] [--defects <selftest/defects.json>]
 
 Writes traceability.md, traceability.html, junit.xml, ctrf.json, results.json and a signed evidence
 manifest (evidence.dsse.json). The key comes from --signing-key or SYNCPROOF_SIGNING_KEY; without one a
 one-time key is generated and its public key and fingerprint are printed and stored beside the report.
-SOURCE_DATE_EPOCH fixes the timestamp.`,
+SOURCE_DATE_EPOCH fixes the timestamp. --defects links each requirement to the planted defects its
+checks caught (npm run selftest writes that file).`,
     load: async () => import('../../traceability/cli/report-command.js'),
   },
   {
