@@ -7,8 +7,10 @@
  * mix of note appends (40 %), encounter updates at the current version (30 %) and stock
  * adjustments (30 %) — every mutation applies. Figures are per wall-clock second and per CPU-second
  * of the process (the latter is steadier on a shared machine). Replays resend every push and must
- * all come back `replayed`. `BENCH_ONLY=memory|sqlite-memory|sqlite-file` runs one variant.
+ * all come back `replayed`. `BENCH_ONLY=memory|sqlite-memory|sqlite-file` runs one variant;
+ * `BENCH_IDS=random` uses random-looking ids (see {@link uuid}).
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +27,19 @@ const BATCH = 50;
 /** Notes per client: appends spread over them (a note holds a few dozen entries by the end of a run). */
 const NOTES = 20;
 
+/**
+ * Ids of the workload. By default ordered (client number, then a counter: one client's keys are
+ * neighbours in every index); with `BENCH_IDS=random` they are random-looking, deterministic
+ * UUIDs, as real clients send (`crypto.randomUUID()`): every insert then lands on another B-tree
+ * page, which is what a SQLite store pays under real traffic.
+ */
+const RANDOM_IDS = process.env.BENCH_IDS === 'random';
+
 function uuid(a: number, b: number): string {
+  if (RANDOM_IDS) {
+    const h = createHash('sha256').update(`${a}:${b}`).digest('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  }
   return `${a.toString(16).padStart(8, '0')}-0000-4000-8000-${b.toString(16).padStart(12, '0')}`;
 }
 
@@ -170,7 +184,7 @@ const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
 /** `memory`, `sqlite-memory` or `sqlite-file` to run one variant only. */
 const only = process.env.BENCH_ONLY;
-console.log(`domain core, batches of ${BATCH}, ${runs} runs each; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
+console.log(`domain core, batches of ${BATCH}, ${RANDOM_IDS ? 'random' : 'ordered'} ids, ${runs} runs each; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
 
 // Warm-up (JIT), not reported.
 run(() => createMemoryStore(), 50, 4);

@@ -180,9 +180,9 @@ async function checkers(): Promise<void> {
   console.log(`    as simulate runs them (index built while recording): median ${w(warm)} — goal ≤ 2,000 ms`);
   console.log(`    cold (bare array, indexed in one pass first):        median ${w(cold)}`);
   console.log(
-    `    memory: history ${mb(afterBuild.heapUsed - before.heapUsed)} heap (built in ${built.wall.toFixed(0)} ms); ` +
-      `recording it (hash + index) took ${recorded.wall.toFixed(0)} ms wall / ${recorded.cpu.toFixed(0)} ms CPU and ${mb(afterRecord.heapUsed - afterBuild.heapUsed)} heap; ` +
-      `heap after checks ${mb(afterWarm.heapUsed)}; peak RSS ${mb(peakRss)}`,
+    `    memory (JS heap in use, garbage included): ${mb(before.heapUsed)} before, ${mb(afterBuild.heapUsed)} with the history built ` +
+      `(${built.wall.toFixed(0)} ms), ${mb(afterRecord.heapUsed)} after recording it through History (hash + index: ` +
+      `${recorded.wall.toFixed(0)} ms wall / ${recorded.cpu.toFixed(0)} ms CPU), ${mb(afterWarm.heapUsed)} after the checks; peak RSS ${mb(peakRss)}`,
   );
 }
 

@@ -21,13 +21,14 @@ let reproNote = '';
 
 beforeAll(async () => {
   for (const c of ALL_CHECKERS) verdicts.set(c.name, { pass: 0, fail: 0, unknown: 0 });
+  const c0 = process.cpuUsage();
   report = await runSwarm({
     seed: SEED,
     runs: RUNS,
     minClients: 3,
     maxClients: 8,
-    minMutations: 1_100,
-    maxMutations: 1_500,
+    minMutations: 1_200,
+    maxMutations: 1_600,
     maxHours: 4,
     faults: parseFaultList('all'),
     target: createReferenceServer,
@@ -41,6 +42,11 @@ beforeAll(async () => {
       }
     },
   });
+  const cpu = process.cpuUsage(c0);
+  console.log(
+    `swarm gate (seed ${SEED}): ${report.runs} scenarios, ${report.mutations} simulated mutations, every fault class on, ` +
+      `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU`,
+  );
   if (report.failure) {
     const f = report.failure;
     const path = writeRepro(

@@ -20,12 +20,9 @@ import { HistoryIndexBuilder, registerIndexBuilder } from '../checkers/history-i
 const HASH_CHUNK_LINES = 64;
 /** Lines per chunk when writing a file or building the text. */
 const WRITE_CHUNK_LINES = 2048;
-/** Any character outside ASCII: such a chunk is hashed as UTF-8, others take the cheaper one-byte path. */
-const NON_ASCII = /[^\u0000-\u007f]/;
-
-/** Feeds one chunk of text to a hash as its UTF-8 bytes (Latin-1 read of pure ASCII is the same bytes). */
+/** Feeds one chunk of text to a hash as its UTF-8 bytes (the bytes the file holds). */
 function update(h: Hash, text: string): void {
-  h.update(text, NON_ASCII.test(text) ? 'utf8' : 'latin1');
+  h.update(text, 'utf8');
 }
 
 /** The JSON line of an entry (without the newline). */

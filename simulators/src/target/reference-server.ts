@@ -6,6 +6,7 @@
 import { createInProcessCore } from '../../../reference-impl/src/in-process/in-process-core.js';
 import { eventSubject } from '../../../reference-impl/src/domain/cloud-event.js';
 import { defectNames } from '../../../reference-impl/src/defects/catalogue.js';
+import type { ChangeRow } from '../../../reference-impl/src/ports/records.js';
 import type { Clock } from '../env/clock.js';
 import type { SimConflict, SimLogRow, SimOutboxMessage, SimServer } from './sim-server.js';
 
@@ -21,6 +22,26 @@ export interface ReferenceServerOptions {
 /** Name the reference target carries in histories. */
 export const REFERENCE_TARGET_NAME = 'reference (in-process core, memory store)';
 
+/**
+ * One string per distinct subject and CloudEvent type: every event of a run carries one of a few
+ * hundred, and the history keeps every event — so they are built once, not once per message.
+ */
+function messageLabels(): (row: ChangeRow) => { subject: string; type: string } {
+  // tenant → module → aggregate type → event type: nested look-ups of strings the rows share, so
+  // finding a label builds no key.
+  const root = new Map<string, Map<string, Map<string, Map<string, { subject: string; type: string }>>>>();
+  const level = <V>(m: Map<string, V>, k: string, make: () => V): V => {
+    let v = m.get(k);
+    if (v === undefined) m.set(k, (v = make()));
+    return v;
+  };
+  return (row) =>
+    level(level(level(level(root, row.tenantId, () => new Map()), row.module, () => new Map()), row.aggregate.type, () => new Map()), row.eventType, () => ({
+      subject: eventSubject(row),
+      type: `org.syncproof.${row.module}.${row.aggregate.type}.${row.eventType}`,
+    }));
+}
+
 /** Builds the reference core as a simulation target. */
 export function createReferenceServer(o: ReferenceServerOptions): SimServer {
   const defects = o.defect === null ? [] : [...defectNames(o.defect)];
@@ -30,6 +51,7 @@ export function createReferenceServer(o: ReferenceServerOptions): SimServer {
     ...(defects.length > 0 ? { defects } : {}),
   });
   const store = handle.store;
+  const labelsOf = messageLabels();
   return {
     name: o.defect === null ? REFERENCE_TARGET_NAME : `${REFERENCE_TARGET_NAME} with defect ${o.defect}`,
     push: (ctx, body) => handle.push(ctx, body),
@@ -52,18 +74,19 @@ export function createReferenceServer(o: ReferenceServerOptions): SimServer {
       return r.ok ? { ok: true, value: { newVersion: r.value.newVersion } } : r;
     },
     claimOutbox: (limit) =>
-      store.claimOutbox(limit).map(
-        (row): SimOutboxMessage => ({
+      store.claimOutbox(limit).map((row): SimOutboxMessage => {
+        const { subject, type } = labelsOf(row);
+        return {
           seq: row.seq,
           msgId: row.eventId,
-          subject: eventSubject(row),
+          subject,
           tenantId: row.tenantId,
           clientMutationId: row.clientMutationId,
           aggregate: row.aggregate,
           version: row.version,
-          type: `org.syncproof.${row.module}.${row.aggregate.type}.${row.eventType}`,
-        }),
-      ),
+          type,
+        };
+      }),
     markPublished: (seqs, at) => store.markPublished(seqs, at),
     purgeIdempotency: (olderThanMs) => store.purgeIdempotency(olderThanMs),
     readLog: (tenantId) => {
