@@ -16,7 +16,7 @@ import { DEFECTS, defectNames } from '../../reference-impl/src/defects/catalogue
 import { loadMatrix } from '../../traceability/src/matrix/parse-matrix.js';
 import type { TestResult } from '../../traceability/src/results/results-format.js';
 import { CHECKS } from '../src/registry.js';
-import { resolveNats } from '../src/run/nats-service.js';
+import { natsEnvironment, resolveNats } from '../src/run/nats-service.js';
 import { exitCodeFor } from '../src/run/run-results.js';
 import { CHILD_TIMEOUT_MS, pool, runProbeChild, runSuiteChild, type ProbeOutcome, type SuiteOutcome } from './child-jobs.js';
 import { probeCatch, suiteCatches, swarmCatches, type Catch } from './judge.js';
@@ -125,7 +125,7 @@ async function main(): Promise<number> {
   const out = resolve(o.out);
   mkdirSync(out, { recursive: true });
   const nats = await resolveNats(process.env);
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...(nats.url ? { NATS_URL: nats.url } : {}) };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...natsEnvironment(nats) };
   delete env['SYNCPROOF_SELFTEST_DEFECTS'];
   const plans: DefectPlan[] = o.defects.map((n) => planDefect(DEFECTS.find((d) => d.name === n)!));
   log(`selftest: ${plans.length} planted defect(s) · suite seed ${o.seed} · swarm seed ${o.swarmSeed}, ≤ ${o.swarmRuns} scenarios · ${o.jobs} job(s) · NATS ${nats.url ?? `unavailable (${'unavailable' in nats ? nats.unavailable : ''})`}`);

@@ -11,7 +11,7 @@ import type { ObservedEvent } from '../harness/event-observer.js';
 import { connectNats } from '../harness/event-observer.js';
 import { fail } from '../harness/assertions.js';
 import { schemaErrors } from '../harness/contract-schemas.js';
-import { NotApplicableError } from '../failures.js';
+import { InconclusiveError, NotApplicableError } from '../failures.js';
 import { jetstream } from '@nats-io/jetstream';
 import { createAggregate, expectOutcomeStatus, provokeConflict, sleep } from './support.js';
 
@@ -172,8 +172,14 @@ export const eventChecks: CheckDefinitions = {
       let nc;
       try {
         nc = await connectNats(nats.url, nats.clientCredentials, 'syncproof-client-publish-probe');
-      } catch {
-        return; // Client credentials cannot even connect: they certainly cannot publish.
+      } catch (err) {
+        // Refused credentials prove nothing about what a working client login may do: unknown,
+        // never pass (the observer connected a moment ago, so NATS itself is there).
+        const why = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+        throw new InconclusiveError(
+          `the profile's client NATS credentials were refused at connect (${why}); fix nats.clientCredentials, or remove them if clients hold none`,
+          { cause: err },
+        );
       }
       try {
         const body = JSON.stringify({ specversion: '1.0', id: randomUUID(), data: { clientMutationId: fakeCmid, tenantId: a.tenantId } });

@@ -5,7 +5,7 @@
  */
 import { createTokenSource } from '../profile/token-source.js';
 import { newRunId } from '../profile/load-profile.js';
-import { startEmbeddedReference } from '../run/embedded-reference.js';
+import { embeddedNatsOptions, startEmbeddedReference } from '../run/embedded-reference.js';
 import { resolveNats } from '../run/nats-service.js';
 import type { HarnessEnvironment } from './check-harness.js';
 
@@ -13,7 +13,7 @@ import type { HarnessEnvironment } from './check-harness.js';
 export async function selfTestEnvironment(): Promise<HarnessEnvironment> {
   const runId = newRunId();
   const nats = await resolveNats();
-  const embedded = await startEmbeddedReference({ listen: false, runId, ...(nats.url ? { natsUrl: nats.url } : {}) });
+  const embedded = await startEmbeddedReference({ listen: false, runId, ...embeddedNatsOptions(nats) });
   const unavailable = nats.url ? undefined : (nats as { unavailable: string }).unavailable;
   return {
     profile: embedded.profile,

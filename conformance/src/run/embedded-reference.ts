@@ -19,6 +19,7 @@ import { plantDefects } from '../../../reference-impl/src/defects/plant-defects.
 import { loadProfile } from '../profile/load-profile.js';
 import type { TargetProfile } from '../profile/target-profile.js';
 import type { Target } from '../target/target.js';
+import type { NatsService } from './nats-service.js';
 
 /** Path of the reference profile the embedded profile derives from. */
 export const REFERENCE_PROFILE = fileURLToPath(new URL('../../profiles/reference.yaml', import.meta.url));
@@ -29,6 +30,11 @@ export interface EmbeddedOptions {
   readonly listen: boolean;
   /** NATS for the outbox relay; absent = events stay in the outbox. */
   readonly natsUrl?: string;
+  /**
+   * Credentials of a client-level NATS user on `natsUrl` (NatsService.clientCredentials), put in
+   * the profile so `evt.client-cannot-publish` runs; absent, that check is not applicable.
+   */
+  readonly natsClientCredentials?: { readonly user: string; readonly pass: string };
   /** Idempotency retention in seconds for the retention check. @defaultValue 2 */
   readonly retentionSeconds?: number;
   readonly runId: string;
@@ -40,6 +46,12 @@ export interface EmbeddedOptions {
   readonly defects?: readonly string[];
   /** Extra app options for the suite's own tests. */
   readonly appOverrides?: Record<string, unknown>;
+}
+
+/** The NATS options of {@link startEmbeddedReference} for what resolveNats found. */
+export function embeddedNatsOptions(nats: NatsService): Pick<EmbeddedOptions, 'natsUrl' | 'natsClientCredentials'> {
+  if (nats.url === undefined) return {};
+  return { natsUrl: nats.url, ...(nats.clientCredentials ? { natsClientCredentials: nats.clientCredentials } : {}) };
 }
 
 /** A started embedded reference. */
@@ -109,9 +121,13 @@ export async function startEmbeddedReference(options: EmbeddedOptions): Promise<
     auth: { kind: 'jwt-signing-key', alg: 'EdDSA', kid, issuer: ISSUER, audience: AUDIENCE, privateKeyJwk: privateJwk },
     idempotency: { ...reference.idempotency, testRetentionSeconds: retention },
     testHooks: { ...reference.testHooks, holdInFlight: true },
-    ...(options.natsUrl
-      ? { nats: { ...reference.nats!, url: options.natsUrl, stream: syncStream, auditStream, subjectPrefix: `${prefix}sync`, auditSubjectPrefix: `${prefix}audit` } }
-      : { nats: { ...reference.nats!, url: 'nats://127.0.0.1:1' } }),
+    nats: {
+      ...natsWithoutCredentials(reference.nats!),
+      ...(options.natsUrl
+        ? { url: options.natsUrl, stream: syncStream, auditStream, subjectPrefix: `${prefix}sync`, auditSubjectPrefix: `${prefix}audit` }
+        : { url: 'nats://127.0.0.1:1' }),
+      ...(options.natsUrl && options.natsClientCredentials ? { clientCredentials: { ...options.natsClientCredentials } } : {}),
+    },
   };
   const target = options.listen ? undefined : createInjectTarget(app, 'reference (in-process)');
   return {
@@ -127,6 +143,12 @@ export async function startEmbeddedReference(options: EmbeddedOptions): Promise<
       store.close();
     },
   };
+}
+
+/** reference.yaml's NATS section minus its credentials: they belong to its own NATS, not this run's. */
+function natsWithoutCredentials(nats: NonNullable<TargetProfile['nats']>): NonNullable<TargetProfile['nats']> {
+  const { credentials: _credentials, clientCredentials: _clientCredentials, ...rest } = nats;
+  return rest;
 }
 
 async function deleteStreams(url: string | undefined, names: readonly string[]): Promise<void> {

@@ -3,17 +3,65 @@
  * answers) → a local `nats-server` binary started on a free port with JetStream in a temp dir →
  * a testcontainers container when a Docker engine answers → otherwise unavailable (event checks
  * become `unknown: NATS unavailable`, never pass).
+ *
+ * A local binary is started the way a platform should run NATS for offline clients: with a
+ * client user that may not publish (OFS-EVT-007), so the embedded run can check that a client's
+ * credentials cannot inject domain events. Connections without credentials act as the service
+ * user (`no_auth_user`), so the relay and the suite's observer connect as before.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
+/** User and password of a NATS user. */
+export interface NatsUserPassword {
+  readonly user: string;
+  readonly pass: string;
+}
+
+/**
+ * The client user of a NATS server this module starts, and of conformance/profiles/reference.nats.conf.
+ * Not a secret: the server is local and test-owned, and this user can publish nothing.
+ */
+export const LOCAL_CLIENT_CREDENTIALS: NatsUserPassword = { user: 'syncproof-client', pass: 'client-publish-denied' };
+
 /** A NATS server to use, or why there is none. */
 export type NatsService =
-  | { readonly url: string; readonly source: 'env' | 'local-binary' | 'container'; close(): Promise<void> }
+  | {
+      readonly url: string;
+      readonly source: 'env' | 'local-binary' | 'container';
+      /** Credentials of a client-level user whose publishes the server denies, when known. */
+      readonly clientCredentials?: NatsUserPassword;
+      close(): Promise<void>;
+    }
   | { readonly url?: undefined; readonly unavailable: string; close(): Promise<void> };
+
+/**
+ * nats-server configuration with JetStream and two users in one account: the service user (full
+ * rights; also what a connection without credentials acts as) and the client user, denied every
+ * publish — a client may read its replies (`_INBOX.>`) and nothing else.
+ */
+export function localNatsConfig(port: number, storeDir: string): string {
+  const q = JSON.stringify;
+  const c = LOCAL_CLIENT_CREDENTIALS;
+  return [
+    `listen: ${q(`127.0.0.1:${port}`)}`,
+    `jetstream { store_dir: ${q(storeDir)} }`,
+    'accounts {',
+    '  SYNCPROOF {',
+    '    jetstream: enabled',
+    '    users = [',
+    '      { user: "syncproof-service" }',
+    `      { user: ${q(c.user)}, password: ${q(c.pass)}, permissions: { publish: { deny: [">"] }, subscribe: { allow: ["_INBOX.>"] } } }`,
+    '    ]',
+    '  }',
+    '}',
+    'no_auth_user: "syncproof-service"',
+    '',
+  ].join('\n');
+}
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -60,7 +108,9 @@ function findBinary(name: string): string | undefined {
 async function startLocalBinary(bin: string): Promise<NatsService | undefined> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'syncproof-nats-'));
-  const child: ChildProcess = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
+  const config = join(dir, 'nats.conf');
+  writeFileSync(config, localNatsConfig(port, join(dir, 'store')));
+  const child: ChildProcess = spawn(bin, ['-c', config], { stdio: 'ignore' });
   const stop = async () => {
     if (child.exitCode === null && child.pid !== undefined) {
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -72,7 +122,9 @@ async function startLocalBinary(bin: string): Promise<NatsService | undefined> {
   };
   for (let i = 0; i < 50; i += 1) {
     if (child.exitCode !== null) break;
-    if (await tcpAnswers('127.0.0.1', port, 200)) return { url: `nats://127.0.0.1:${port}`, source: 'local-binary', close: stop };
+    if (await tcpAnswers('127.0.0.1', port, 200)) {
+      return { url: `nats://127.0.0.1:${port}`, source: 'local-binary', clientCredentials: LOCAL_CLIENT_CREDENTIALS, close: stop };
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
@@ -107,14 +159,23 @@ async function startContainer(): Promise<NatsService | undefined> {
   return { url: `nats://${container.getHost()}:${container.getMappedPort(4222)}`, source: 'container', close: async () => void (await container.stop()) };
 }
 
-/** Resolves NATS for a run. `env` is the environment to read `NATS_URL` from. */
+/**
+ * Resolves NATS for a run. `env` is the environment to read `NATS_URL` from, and with it
+ * `SYNCPROOF_NATS_CLIENT_USER` / `SYNCPROOF_NATS_CLIENT_PASS`: a client-level user of that server
+ * (for the cannot-publish check; without them that check is not applicable).
+ */
 export async function resolveNats(env: NodeJS.ProcessEnv = process.env): Promise<NatsService> {
   const noop = async () => undefined;
   const fromEnv = env.NATS_URL;
   if (fromEnv !== undefined && fromEnv !== '') {
     // An explicit URL is the user's choice: if it does not answer, NATS is unavailable (no fallback).
     const { host, port } = natsHostPort(fromEnv);
-    if (await tcpAnswers(host, port)) return { url: fromEnv, source: 'env', close: noop };
+    if (await tcpAnswers(host, port)) {
+      const user = env.SYNCPROOF_NATS_CLIENT_USER;
+      const pass = env.SYNCPROOF_NATS_CLIENT_PASS;
+      const clientCredentials = user && pass !== undefined ? { user, pass } : undefined;
+      return { url: fromEnv, source: 'env', ...(clientCredentials ? { clientCredentials } : {}), close: noop };
+    }
     return { unavailable: `NATS unavailable: NATS_URL ${fromEnv} does not answer`, close: noop };
   }
   const bin = findBinary('nats-server');
@@ -131,4 +192,14 @@ export async function resolveNats(env: NodeJS.ProcessEnv = process.env): Promise
     }
   }
   return { unavailable: 'NATS unavailable: no NATS_URL, no nats-server binary, no Docker engine', close: noop };
+}
+
+/** The environment that makes a child `syncproof run` use `nats` as {@link resolveNats} found it. */
+export function natsEnvironment(nats: NatsService): Record<string, string> {
+  if (nats.url === undefined) return {};
+  const client = nats.clientCredentials;
+  return {
+    NATS_URL: nats.url,
+    ...(client ? { SYNCPROOF_NATS_CLIENT_USER: client.user, SYNCPROOF_NATS_CLIENT_PASS: client.pass } : {}),
+  };
 }

@@ -16,7 +16,7 @@ import { loadProfile, newRunId } from '../profile/load-profile.js';
 import type { TargetProfile } from '../profile/target-profile.js';
 import { CHECKS, FAMILIES, idGlob, type Family } from '../registry.js';
 import type { ProvidedTarget } from '../harness/provided-target.js';
-import { startEmbeddedReference } from './embedded-reference.js';
+import { embeddedNatsOptions, startEmbeddedReference } from './embedded-reference.js';
 import { natsHostPort, resolveNats, tcpAnswers, type NatsService } from './nats-service.js';
 import { startPrism, type PrismProxy } from './prism-proxy.js';
 import { ProgressReporter, useColour } from './progress-reporter.js';
@@ -82,7 +82,7 @@ async function resolveTarget(options: RunOptions, io: RunIo): Promise<ResolvedTa
   if (natsUnavailable) io.out(`nats: ${natsUnavailable} — event checks will be unknown`);
   else io.out(`nats: ${nats.url} (${'source' in nats ? nats.source : ''})`);
   const defects = options.defects;
-  const embedded = await startEmbeddedReference({ listen: true, runId, ...(nats.url ? { natsUrl: nats.url } : {}), ...(defects.length > 0 ? { defects } : {}) });
+  const embedded = await startEmbeddedReference({ listen: true, runId, ...embeddedNatsOptions(nats), ...(defects.length > 0 ? { defects } : {}) });
   const planted = defects.length > 0 ? ` with PLANTED DEFECT${defects.length > 1 ? 'S' : ''} ${defects.join(', ')}` : '';
   io.out(`target: embedded reference server at ${embedded.baseUrl} (SQLite :memory:, signing key generated for this run)${planted}`);
   return {

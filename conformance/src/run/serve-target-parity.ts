@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { resolveNats } from './nats-service.js';
+import { natsEnvironment, resolveNats, type NatsService } from './nats-service.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The CLI as `npx syncproof` runs it. */
@@ -156,7 +156,9 @@ export async function serveTargetParity(options: ParityOptions): Promise<ParityR
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env['DATABASE_URL'];
   delete env['NATS_URL'];
-  const nats = options.natsUrl ? { url: options.natsUrl, close: async () => undefined } : await resolveNats({});
+  delete env['SYNCPROOF_NATS_CLIENT_USER'];
+  delete env['SYNCPROOF_NATS_CLIENT_PASS'];
+  const nats: NatsService = options.natsUrl ? { url: options.natsUrl, source: 'env', close: async () => undefined } : await resolveNats({});
   if (!nats.url) throw new Error(`no NATS for the parity run: ${(nats as { unavailable?: string }).unavailable ?? 'unknown reason'}`);
   const natsUrl = nats.url;
   mkdirSync(options.outDir, { recursive: true });
@@ -165,7 +167,7 @@ export async function serveTargetParity(options: ParityOptions): Promise<ParityR
     log(`nats: ${natsUrl}`);
     const embeddedOut = join(options.outDir, 'embedded');
     log('embedded: syncproof run');
-    const embedded = await runCli([...common, '--out', embeddedOut], { ...env, NATS_URL: natsUrl }, join(embeddedOut, 'results.json'));
+    const embedded = await runCli([...common, '--out', embeddedOut], { ...env, ...natsEnvironment(nats) }, join(embeddedOut, 'results.json'));
     log(`embedded: exit ${embedded.exitCode} in ${(embedded.wallMs / 1000).toFixed(1)} s`);
 
     const served = await startServe(natsUrl, env);

@@ -9,7 +9,7 @@ import type { Target, TargetRequest, TargetResponse } from '../../src/target/tar
 import type { HarnessEnvironment } from '../../src/harness/check-harness.js';
 import { createTokenSource } from '../../src/profile/token-source.js';
 import { newRunId } from '../../src/profile/load-profile.js';
-import { startEmbeddedReference, type EmbeddedReference } from '../../src/run/embedded-reference.js';
+import { embeddedNatsOptions, startEmbeddedReference, type EmbeddedReference } from '../../src/run/embedded-reference.js';
 import { resolveNats, type NatsService } from '../../src/run/nats-service.js';
 
 /** Rewrites requests and/or responses of a target. */
@@ -38,7 +38,7 @@ export function withBody(res: TargetResponse, body: unknown, headers: Record<str
 export async function startFaultBench(): Promise<FaultBench> {
   const runId = newRunId();
   const nats: NatsService = await resolveNats();
-  const embedded: EmbeddedReference = await startEmbeddedReference({ listen: false, runId, ...(nats.url ? { natsUrl: nats.url } : {}) });
+  const embedded: EmbeddedReference = await startEmbeddedReference({ listen: false, runId, ...embeddedNatsOptions(nats) });
   const clean: HarnessEnvironment = {
     profile: embedded.profile,
     runId,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { newRunId } from '../../../conformance/src/profile/load-profile.js';
-import { startEmbeddedReference, type EmbeddedReference } from '../../../conformance/src/run/embedded-reference.js';
+import { embeddedNatsOptions, startEmbeddedReference, type EmbeddedReference } from '../../../conformance/src/run/embedded-reference.js';
 import { resolveNats, type NatsService } from '../../../conformance/src/run/nats-service.js';
 import { runRealTargetFromProfile } from '../../real-target/index.js';
 
@@ -20,7 +20,7 @@ let profilePath: string;
 
 beforeAll(async () => {
   nats = await resolveNats();
-  embedded = await startEmbeddedReference({ listen: true, runId: newRunId(), ...(nats.url ? { natsUrl: nats.url } : {}) });
+  embedded = await startEmbeddedReference({ listen: true, runId: newRunId(), ...embeddedNatsOptions(nats) });
   dir = mkdtempSync(join(tmpdir(), 'rt-profile-'));
   profilePath = join(dir, 'target.yaml');
   // The embedded profile names its settle time for a busy suite; the run needs less.

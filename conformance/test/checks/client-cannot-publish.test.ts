@@ -1,0 +1,92 @@
+/**
+ * evt.client-cannot-publish (OFS-EVT-007) against NATS servers that do and do not let a client's
+ * credentials publish: the local nats-server `syncproof run` starts denies the client user every
+ * publish (pass); credentials that may publish (fail, with the injected events as evidence);
+ * credentials the server refuses (unknown — refused credentials prove nothing).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ConformanceFailure } from '../../src/failures.js';
+import { eventChecks } from '../../src/checks/events.js';
+import { runCheckBody } from '../../src/harness/run-check-body.js';
+import { checkEntry } from '../../src/registry.js';
+import { createTokenSource } from '../../src/profile/token-source.js';
+import { newRunId } from '../../src/profile/load-profile.js';
+import { embeddedNatsOptions, startEmbeddedReference, type EmbeddedReference } from '../../src/run/embedded-reference.js';
+import { LOCAL_CLIENT_CREDENTIALS, localNatsConfig, resolveNats, type NatsService } from '../../src/run/nats-service.js';
+import type { HarnessEnvironment } from '../../src/harness/check-harness.js';
+import type { TargetProfile } from '../../src/profile/target-profile.js';
+
+const CHECK = 'evt.client-cannot-publish';
+let nats: NatsService;
+let embedded: EmbeddedReference;
+let env: HarnessEnvironment;
+
+beforeAll(async () => {
+  // An empty environment: always the test-owned nats-server with its client user, whatever NATS_URL says.
+  nats = await resolveNats({});
+  const runId = newRunId();
+  embedded = await startEmbeddedReference({ listen: false, runId, ...embeddedNatsOptions(nats) });
+  env = {
+    profile: embedded.profile,
+    runId,
+    seed: 7,
+    target: embedded.target!,
+    tokens: createTokenSource({ profile: embedded.profile, dir: embedded.profileDir, runId }),
+    selfTest: true,
+    contractProxy: false,
+    close: async () => undefined,
+  };
+}, 60_000);
+
+afterAll(async () => {
+  await embedded?.close();
+  await nats?.close();
+});
+
+function withClientCredentials(credentials: NonNullable<TargetProfile['nats']>['clientCredentials']): HarnessEnvironment {
+  return { ...env, profile: { ...env.profile, nats: { ...env.profile.nats!, clientCredentials: credentials! } } };
+}
+
+describe(CHECK, () => {
+  test('the nats-server syncproof run starts gives the profile a client user, and that user cannot publish', { timeout: 60_000 }, async () => {
+    expect(nats.url, 'a nats-server binary is installed on this machine (.ci/system-packages.sh)').toBeDefined();
+    expect(env.profile.nats?.clientCredentials).toEqual(LOCAL_CLIENT_CREDENTIALS);
+    const run = await runCheckBody(env, checkEntry(CHECK), eventChecks[CHECK]!);
+    expect(run.error, String((run.error as Error | undefined)?.message)).toBeUndefined();
+    expect(run.verdict).toBe('pass');
+  });
+
+  test('fails when the client credentials may publish (here: the service user)', { timeout: 60_000 }, async () => {
+    const run = await runCheckBody(withClientCredentials({ user: 'syncproof-service' }), checkEntry(CHECK), eventChecks[CHECK]!);
+    expect(run.verdict).toBe('fail');
+    expect(run.error).toBeInstanceOf(ConformanceFailure);
+    const failure = run.error as ConformanceFailure;
+    expect(failure.code).toBe('CONF_E_EVENT_PUBLISH_ALLOWED');
+    expect(failure.requirement).toBe('OFS-EVT-007');
+  });
+
+  test('is unknown, never pass, when the server refuses the client credentials', { timeout: 60_000 }, async () => {
+    const run = await runCheckBody(withClientCredentials({ user: LOCAL_CLIENT_CREDENTIALS.user, pass: 'not-the-password' }), checkEntry(CHECK), eventChecks[CHECK]!);
+    expect(run.verdict).toBe('unknown');
+    expect(String((run.error as Error).message)).toMatch(/refused at connect/);
+  });
+
+  test('is not applicable when the profile gives no client credentials', { timeout: 60_000 }, async () => {
+    const { clientCredentials: _c, ...withoutClient } = env.profile.nats!;
+    const run = await runCheckBody({ ...env, profile: { ...env.profile, nats: withoutClient } }, checkEntry(CHECK), eventChecks[CHECK]!);
+    expect(run.verdict).toBe('skipped');
+    expect(String((run.error as Error).message)).toMatch(/no client NATS credentials/);
+  });
+});
+
+describe('conformance/profiles/reference.nats.conf', () => {
+  test('gives NATS the same users and permissions as the nats-server syncproof run starts', () => {
+    const committed = readFileSync(fileURLToPath(new URL('../../profiles/reference.nats.conf', import.meta.url)), 'utf8');
+    // Everything but where it listens and stores.
+    const users = (text: string) => text.slice(text.indexOf('accounts {')).trim();
+    expect(users(committed)).toBe(users(localNatsConfig(4223, '/tmp/x')));
+    expect(committed).toMatch(/^listen: "127\.0\.0\.1:4223"$/m);
+  });
+});
