@@ -11,38 +11,21 @@ import { ConformanceFailure } from '../../src/failures.js';
 import { eventChecks } from '../../src/checks/events.js';
 import { runCheckBody } from '../../src/harness/run-check-body.js';
 import { checkEntry } from '../../src/registry.js';
-import { createTokenSource } from '../../src/profile/token-source.js';
-import { newRunId } from '../../src/profile/load-profile.js';
-import { embeddedNatsOptions, startEmbeddedReference, type EmbeddedReference } from '../../src/run/embedded-reference.js';
-import { LOCAL_CLIENT_CREDENTIALS, localNatsConfig, resolveNats, type NatsService } from '../../src/run/nats-service.js';
+import { selfTestEnvironment } from '../../src/harness/self-test-environment.js';
+import { LOCAL_CLIENT_CREDENTIALS, localNatsConfig } from '../../src/run/nats-service.js';
 import type { HarnessEnvironment } from '../../src/harness/check-harness.js';
 import type { TargetProfile } from '../../src/profile/target-profile.js';
 
 const CHECK = 'evt.client-cannot-publish';
-let nats: NatsService;
-let embedded: EmbeddedReference;
 let env: HarnessEnvironment;
 
 beforeAll(async () => {
   // An empty environment: always the test-owned nats-server with its client user, whatever NATS_URL says.
-  nats = await resolveNats({});
-  const runId = newRunId();
-  embedded = await startEmbeddedReference({ listen: false, runId, ...embeddedNatsOptions(nats) });
-  env = {
-    profile: embedded.profile,
-    runId,
-    seed: 7,
-    target: embedded.target!,
-    tokens: createTokenSource({ profile: embedded.profile, dir: embedded.profileDir, runId }),
-    selfTest: true,
-    contractProxy: false,
-    close: async () => undefined,
-  };
+  env = await selfTestEnvironment({ natsEnv: {}, seed: 7 });
 }, 60_000);
 
 afterAll(async () => {
-  await embedded?.close();
-  await nats?.close();
+  await env?.close();
 });
 
 function withClientCredentials(credentials: NonNullable<TargetProfile['nats']>['clientCredentials']): HarnessEnvironment {
@@ -51,7 +34,7 @@ function withClientCredentials(credentials: NonNullable<TargetProfile['nats']>['
 
 describe(CHECK, () => {
   test('the nats-server syncproof run starts gives the profile a client user, and that user cannot publish', { timeout: 60_000 }, async () => {
-    expect(nats.url, 'a nats-server binary is installed on this machine (.ci/system-packages.sh)').toBeDefined();
+    expect(env.natsUnavailable, 'a nats-server binary is installed on this machine (.ci/system-packages.sh)').toBeUndefined();
     expect(env.profile.nats?.clientCredentials).toEqual(LOCAL_CLIENT_CREDENTIALS);
     const run = await runCheckBody(env, checkEntry(CHECK), eventChecks[CHECK]!);
     expect(run.error, String((run.error as Error | undefined)?.message)).toBeUndefined();
