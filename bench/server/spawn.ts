@@ -4,6 +4,7 @@
  * event loop.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -12,7 +13,35 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** A child that printed a URL. */
 export interface Child {
   readonly url: string;
+  /**
+   * CPU time (user + system) the child has used so far, in seconds; NaN where /proc is absent.
+   * On a shared machine wall-clock throughput moves with other load, CPU per mutation much less.
+   */
+  cpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ is 100 on Linux). */
+const USER_HZ = 100;
+
+function cpuSecondsOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Extra node options for the reference server (`BENCH_SERVER_NODE_ARGS`, space-separated), e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under the bench's load.
+ */
+function serverNodeArgs(): string[] {
+  return (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
 }
 
 async function startChild(args: string[], marker: RegExp, env: NodeJS.ProcessEnv = {}): Promise<Child> {
@@ -32,6 +61,7 @@ async function startChild(args: string[], marker: RegExp, env: NodeJS.ProcessEnv
   });
   return {
     url,
+    cpuSeconds: () => cpuSecondsOf(child.pid),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -44,7 +74,7 @@ async function startChild(args: string[], marker: RegExp, env: NodeJS.ProcessEnv
 /** Starts `syncproof serve` on a free port with the dev issuer. */
 export function startReferenceServer(db: string, extra: string[] = []): Promise<Child> {
   return startChild(
-    ['--import', 'tsx', 'reference-impl/src/server.ts', '--port', '0', '--db', db, '--dev-issuer', ...extra],
+    [...serverNodeArgs(), '--import', 'tsx', 'reference-impl/src/server.ts', '--port', '0', '--db', db, '--dev-issuer', ...extra],
     /listening on (http:\/\/\S+)/,
   );
 }

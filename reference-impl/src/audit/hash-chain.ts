@@ -4,7 +4,8 @@
  * every later hash, so an auditor holding the head can check the whole log.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+// The same canonical form the core fingerprints with: RFC 8785 for the JSON values audit events hold.
+import { canonicalJson } from '../domain/canonical-json.js';
 
 /** `prevHash` of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);

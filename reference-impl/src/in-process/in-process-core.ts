@@ -75,7 +75,9 @@ export function createInProcessCore(options: InProcessCoreOptions): InProcessCor
     store,
     core,
     push: (ctx, body) => core.push(ctx, m, body),
-    pull: (ctx, req = {}) => core.pull(ctx, { module: m, ...req }),
+    // Spelled out rather than spread (the simulator pulls on every device poll); absent members
+    // stay undefined, which pull reads as absent.
+    pull: (ctx, req) => core.pull(ctx, { module: m, cursor: req?.cursor, limit: req?.limit }),
     conflicts: (ctx, status) => core.listConflicts(ctx, status === undefined ? { module: m } : { module: m, status }),
     resolve: (ctx, conflictId, body) => core.resolveConflict(ctx, { module: m, conflictId, body }),
     restWrite: (ctx, req) => core.restWrite(ctx, { ...req, module: m }),

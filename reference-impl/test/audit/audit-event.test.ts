@@ -4,7 +4,7 @@ import { validatorFor, formatSchemaErrors } from '../../../contracts/src/schema-
 import { auditEventId, buildAuditEvent } from '../../src/audit/audit-event.js';
 import { createAuditRecorder } from '../../src/audit/audit-recorder.js';
 import { chainHash, EMPTY_HEAD, GENESIS_HASH, nextEntry, verifyChain, type AuditChainEntry } from '../../src/audit/hash-chain.js';
-import { canonicalJson } from '../../src/audit/canonical-json.js';
+import { canonicalJson } from '../../src/domain/canonical-json.js';
 import type { AuditDue } from '../../src/domain/types.js';
 import type { AuditEntryRow } from '../../src/ports/records.js';
 import type { StoreTx } from '../../src/ports/store.js';

@@ -9,6 +9,7 @@ import { createCore } from '../../src/domain/core.js';
 import { moduleRegistry } from '../../src/domain/module.js';
 import { pushResponseBody } from '../../src/domain/push.js';
 import { ManualClock } from '../../src/ports/clock.js';
+import { openGroupCommitSqliteStore } from '../../src/stores/sqlite/group-commit-store.js';
 import { SQLITE_MIGRATIONS } from '../../src/stores/sqlite/schema.js';
 import { openSqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { defineStoreContract } from './store-contract.js';
@@ -22,6 +23,9 @@ defineStoreContract('sqlite-file', async (options) =>
 );
 defineStoreContract('sqlite-memory', async (options) =>
   openSqliteStore({ filename: ':memory:', ...(options?.beforeCommit ? { beforeCommit: options.beforeCommit } : {}) }),
+);
+defineStoreContract('sqlite-group-commit', async (options) =>
+  openGroupCommitSqliteStore({ filename: join(dir, `store-${n++}.db`), ...(options?.beforeCommit ? { beforeCommit: options.beforeCommit } : {}) }),
 );
 
 test('a SQLite file keeps its data across reopen and migrates once', () => {

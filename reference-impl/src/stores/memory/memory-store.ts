@@ -88,6 +88,16 @@ class MemoryStore implements SyncStore {
   readonly mode = 'sync' as const;
   readonly description = 'memory';
   private readonly idem = new TenantMap<IdempotencyRecord>();
+  /**
+   * Every idempotency record ever put, in put order, for the retention purge: records are put at
+   * the core's clock, which only moves forward, so the queue is ordered by `recordedAt` and a purge
+   * pops its head instead of scanning every record. Entries whose record was since replaced or
+   * rolled back are skipped when popped. Should a record ever arrive out of order (a test clock
+   * going backwards), `idemInOrder` drops and the next purge scans and re-sorts.
+   */
+  private idemQueue: IdempotencyRecord[] = [];
+  private idemHead = 0;
+  private idemInOrder = true;
   private readonly seqs = new TenantMap<ClientSeqRow>();
   /** (tenant, type) → id → row. */
   private readonly aggregates = new TenantMap<Map<string, AggregateRow>>();
@@ -196,6 +206,7 @@ class MemoryStore implements SyncStore {
         const prev = this.idem.get(t, k);
         if (prev && !overwrite) return false;
         this.idem.set(t, k, record);
+        this.enqueueIdempotency(record);
         this.record(Undo.Idempotency, record, prev, undefined);
         return true;
       },
@@ -434,11 +445,42 @@ class MemoryStore implements SyncStore {
     return this.unpublished;
   }
 
+  private enqueueIdempotency(record: IdempotencyRecord): void {
+    const q = this.idemQueue;
+    if (q.length > this.idemHead && record.recordedAt < (q[q.length - 1] as IdempotencyRecord).recordedAt) this.idemInOrder = false;
+    q.push(record);
+  }
+
   purgeIdempotency(olderThanMs: number): number {
-    const doomed: [string, string][] = [];
-    for (const [t, k, rec] of this.idem.entries()) if (rec.recordedAt < olderThanMs) doomed.push([t, k]);
-    for (const [t, k] of doomed) this.idem.delete(t, k);
-    return doomed.length;
+    if (!this.idemInOrder) this.resortIdempotency();
+    const q = this.idemQueue;
+    let head = this.idemHead;
+    let purged = 0;
+    while (head < q.length && (q[head] as IdempotencyRecord).recordedAt < olderThanMs) {
+      const rec = q[head] as IdempotencyRecord;
+      // Only the record the table still holds: a replaced or rolled-back one is just dropped.
+      if (this.idem.get(rec.tenantId, rec.key) === rec) {
+        this.idem.delete(rec.tenantId, rec.key);
+        purged++;
+      }
+      head++;
+    }
+    if (head > 4096 && head * 2 > q.length) {
+      this.idemQueue = q.slice(head);
+      head = 0;
+    }
+    this.idemHead = head;
+    return purged;
+  }
+
+  /** Rebuilds the purge queue from the table, ordered by `recordedAt` (the rare out-of-order case). */
+  private resortIdempotency(): void {
+    const live: IdempotencyRecord[] = [];
+    for (const [, , rec] of this.idem.entries()) live.push(rec);
+    live.sort((a, b) => a.recordedAt - b.recordedAt);
+    this.idemQueue = live;
+    this.idemHead = 0;
+    this.idemInOrder = true;
   }
 
   listAudit(tenantId: string, afterSeq: number, limit: number): readonly AuditEntryRow[] {

@@ -11,6 +11,11 @@
  * appeared anyway (a writer that bypassed the lock), the transaction is rolled back and retried,
  * as are serialization failures and deadlocks. Because the tenant lock is held until commit, a
  * tenant's change `seq` order is its commit order, which is what pull cursors rely on.
+ *
+ * Group commit: transactions of one tenant serialise on that lock anyway, so the ones that queue
+ * while a group runs form the next group — one database transaction, one lock, one prefetch and
+ * one COMMIT (one WAL flush) for all of them, each still deciding against the state the ones
+ * before it left (group-fold.ts). Each promise resolves only after that COMMIT.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -28,6 +33,7 @@ import type {
   PendingSeq,
 } from '../../ports/records.js';
 import { StoreError, type AsyncStore, type ChangePage, type StoreTx, type TxScope } from '../../ports/store.js';
+import { foldInto, foldNeeds } from './group-fold.js';
 import { keys, overlayTx, PrefetchMiss, Snapshot, WriteLayer, type Need } from './overlay-tx.js';
 
 /** Options of {@link openPostgresStore}. */
@@ -97,9 +103,24 @@ export async function migrate(pool: pg.Pool): Promise<number> {
   }
 }
 
+/** A transaction waiting for its tenant's next group. */
+interface Queued {
+  readonly scope: TxScope;
+  readonly fn: (tx: StoreTx) => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+type Settled = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/** Most transactions in one group (a bound on how long the first of them waits for its answer). */
+const MAX_GROUP = 64;
+
 class PostgresStore implements AsyncStore {
   readonly mode = 'async' as const;
   readonly description: string;
+  /** Per tenant, transactions waiting for (or in) the running group; absent = none running. */
+  private readonly queues = new Map<string, Queued[]>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -110,33 +131,71 @@ class PostgresStore implements AsyncStore {
     this.description = `postgres:${url.host}${url.pathname}`;
   }
 
-  async transaction<T>(scope: TxScope, fn: (tx: StoreTx) => T): Promise<T> {
+  transaction<T>(scope: TxScope, fn: (tx: StoreTx) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const item: Queued = { scope, fn: fn as (tx: StoreTx) => unknown, resolve: resolve as (v: unknown) => void, reject };
+      const queue = this.queues.get(scope.tenantId);
+      if (queue) {
+        queue.push(item);
+        return;
+      }
+      this.queues.set(scope.tenantId, [item]);
+      // The transactions that arrive in this turn of the event loop join the first group.
+      setImmediate(() => void this.drain(scope.tenantId));
+    });
+  }
+
+  /** Runs the tenant's queued transactions in groups until none is waiting. */
+  private async drain(tenantId: string): Promise<void> {
+    const queue = this.queues.get(tenantId) as Queued[];
+    while (queue.length > 0) {
+      const group = queue.splice(0, MAX_GROUP);
+      try {
+        this.answer(group, await this.runGroup(tenantId, group));
+      } catch (err) {
+        if (group.length === 1) {
+          group[0]!.reject(err);
+          continue;
+        }
+        // The group's flush or COMMIT failed for good. Each runs alone again, so a transaction
+        // whose writes the database refuses fails by itself instead of with every group it joins.
+        for (const item of group) {
+          try {
+            this.answer([item], await this.runGroup(tenantId, [item]));
+          } catch (alone) {
+            item.reject(alone);
+          }
+        }
+      }
+    }
+    this.queues.delete(tenantId);
+  }
+
+  private answer(group: readonly Queued[], settled: readonly Settled[]): void {
+    settled.forEach((s, i) => (s.ok ? group[i]!.resolve(s.value) : group[i]!.reject(s.error)));
+  }
+
+  /**
+   * One database transaction for a group of the tenant's transactions (group-fold.ts): each runs
+   * on the snapshot as the ones before it left it; one that throws fails alone; the rest commit
+   * together. A serialization failure or deadlock re-runs the whole group.
+   */
+  private async runGroup(tenantId: string, group: readonly Queued[]): Promise<Settled[]> {
     const maxAttempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
       try {
         await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NS, scope.tenantId]);
+        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NS, tenantId]);
         const snap = new Snapshot();
-        await prefetch(client, snap, scopeNeeds(scope));
-        let result: T;
-        let writes: WriteLayer;
-        for (let round = 0; ; round++) {
-          writes = new WriteLayer();
-          try {
-            const tx = overlayTx(snap, writes);
-            result = fn(tx);
-            this.options.beforeCommit?.(tx);
-            break;
-          } catch (err) {
-            if (!(err instanceof PrefetchMiss) || round > 1000) throw err;
-            await prefetch(client, snap, [err.need]);
-          }
-        }
-        await flush(client, writes);
+        await prefetch(client, snap, group.flatMap((item) => scopeNeeds(item.scope)));
+        const pending = new WriteLayer();
+        const settled: Settled[] = [];
+        for (const item of group) settled.push(await this.runOne(client, snap, pending, item));
+        await flush(client, pending);
         await client.query('COMMIT');
-        return result;
+        return settled;
       } catch (err) {
         try {
           await client.query('ROLLBACK');
@@ -149,6 +208,31 @@ class PostgresStore implements AsyncStore {
       } finally {
         client.release(broken);
       }
+    }
+  }
+
+  /** Runs one transaction of a group; its writes join `pending` only if it completes. */
+  private async runOne(client: pg.PoolClient, snap: Snapshot, pending: WriteLayer, item: Queued): Promise<Settled> {
+    for (let round = 0; ; round++) {
+      const writes = new WriteLayer();
+      let value: unknown;
+      try {
+        const tx = overlayTx(snap, writes);
+        value = item.fn(tx);
+        this.options.beforeCommit?.(tx);
+      } catch (err) {
+        if (err instanceof PrefetchMiss && round <= 1000) {
+          await prefetch(client, snap, [err.need]);
+          continue;
+        }
+        // A conflict with another writer is the whole group's to retry; anything else is this one's.
+        if (err instanceof StoreError && err.code === 'integrity') throw err;
+        return { ok: false, error: err };
+      }
+      const needs = foldNeeds(snap, writes);
+      if (needs.length > 0) await prefetch(client, snap, needs);
+      foldInto(snap, pending, writes);
+      return { ok: true, value };
     }
   }
 
