@@ -17,7 +17,9 @@ import type { Clock } from '../env/clock.js';
 import type { Random } from '../env/random.js';
 import type { TimerHandle } from '../env/scheduler.js';
 import type { History } from '../history/history.js';
+import type { OutcomeEntry } from '../history/history-entry.js';
 import { ReplicaDigest } from '../history/replica-digest.js';
+import { Replica, aggregateNumbering } from './replica.js';
 import type { ServerFront } from '../server/server-front.js';
 import { type SimContext, type SimMutation, type SimOutcome, problemName } from '../target/sim-server.js';
 import { type DeviceEnv, type DeviceLink, type LinkReply, type PullReplyValue, type PushResult, simulatedDeviceLink } from './device-link.js';
@@ -111,8 +113,8 @@ export class OfflineDevice {
   private live = 0;
   private readonly byCmid = new Map<string, Queued>();
   private nextSeq = 1;
-  /** The replica: aggregate type → id → version (nested, so pulls build no key strings). */
-  private readonly replica = new Map<string, Map<string, number>>();
+  /** The replica: the version held of each aggregate. */
+  private readonly replica: Replica;
   private readonly known = new Map<string, string[]>();
   private readonly pendingByAgg = new Map<string, number>();
   private cursor: string | undefined;
@@ -153,6 +155,7 @@ export class OfflineDevice {
     this.link = 'link' in world ? world.link : simulatedDeviceLink(world.env, world.front);
     this.planner = ('planner' in world ? world.planner : undefined) ?? planMutation;
     this.ctx = { tenantId: spec.tenant, actorId: spec.actor, roles: spec.roles };
+    this.replica = new Replica(aggregateNumbering(world, spec.tenant));
     this.clock = { now: () => env.clock.now() + spec.skewMs };
     this.workload = env.random.fork(`workload:${spec.streamKey}`);
     this.ids = env.random.fork(`ids:${spec.streamKey}`);
@@ -188,7 +191,7 @@ export class OfflineDevice {
   /** Final read-back: replica digest and the queue. */
   finalState(): { n: number; digest: string; pending: string[] } {
     const d = new ReplicaDigest();
-    for (const [type, byId] of this.replica) for (const [id, version] of byId) d.add(type + ':' + id, version);
+    this.replica.digestInto(d);
     const pending: string[] = [];
     for (let i = this.queueHead; i < this.queue.length; i++) {
       const q = this.queue[i] as Queued;
@@ -221,7 +224,9 @@ export class OfflineDevice {
       return;
     }
     if (!this.world.takeCaptureSlot()) return;
-    const plan = this.planner(this.workload, this.ids, this.known, new Date(this.clock.now()).toISOString(), this.settings.mrnPool);
+    // One reading of the device clock serves as the plan's authoring time and the capture time.
+    const capturedAt = new Date(this.clock.now()).toISOString();
+    const plan = this.planner(this.workload, this.ids, this.known, capturedAt, this.settings.mrnPool);
     const cmid = this.ids.uuid();
     const env = this.env;
     if (this.faults.chance(this.settings.crashBeforeCommit)) {
@@ -241,7 +246,7 @@ export class OfflineDevice {
       op: plan.op,
       baseVersion: base,
       payload: plan.payload,
-      capturedAt: new Date(this.clock.now()).toISOString(),
+      capturedAt,
       actorId: this.spec.actor,
     };
     // The local commit: queue entry, sequence counter and pending count change together.
@@ -274,16 +279,12 @@ export class OfflineDevice {
   }
 
   private versionOf(type: string, id: string): number | undefined {
-    return this.replica.get(type)?.get(id);
+    return this.replica.versionOf(type, id);
   }
 
   /** Moves the replica's version of an aggregate up to `version`; true if it was unknown before. */
   private raise(type: string, id: string, version: number): boolean {
-    let byId = this.replica.get(type);
-    if (byId === undefined) this.replica.set(type, (byId = new Map()));
-    const cur = byId.get(id);
-    if (cur === undefined || version > cur) byId.set(id, version);
-    return cur === undefined;
+    return this.replica.raise(type, id, version);
   }
 
   private learn(type: string, id: string): void {
@@ -408,12 +409,19 @@ export class OfflineDevice {
   private push(): void {
     const batch: SimMutation[] = [];
     const cmids: string[] = [];
+    let skipped = 0;
     for (let i = this.queueHead; i < this.queue.length && batch.length < BATCH; i++) {
       const q = this.queue[i] as Queued;
-      if (q.done) continue;
+      if (q.done) {
+        skipped++;
+        continue;
+      }
       batch.push(q.mutation);
       cmids.push(q.cmid);
     }
+    // A blocked mutation at the head keeps settled ones behind it in the queue, and every push
+    // would walk them again: drop them once they outnumber what the push took.
+    if (skipped > 64 && skipped > batch.length) this.compactQueue();
     const req = this.startRequest('push');
     const inc = this.incarnation;
     const token = this.token;
@@ -528,6 +536,17 @@ export class OfflineDevice {
     }
   }
 
+  /** Removes settled entries from the queue, keeping the order of the others. */
+  private compactQueue(): void {
+    const kept: Queued[] = [];
+    for (let i = this.queueHead; i < this.queue.length; i++) {
+      const q = this.queue[i] as Queued;
+      if (!q.done) kept.push(q);
+    }
+    this.queue = kept;
+    this.queueHead = 0;
+  }
+
   private surface(q: Queued, reason: string): void {
     this.world.history.add({ k: 'surface', t: this.env.clock.now(), dev: this.spec.id, tenant: this.spec.tenant, cmid: q.cmid, reason });
   }
@@ -616,19 +635,16 @@ export class OfflineDevice {
   }
 }
 
-function outcomeEntry(t: number, dev: string, tenant: string, req: number, o: SimOutcome) {
-  return {
-    k: 'outcome' as const,
-    t,
-    dev,
-    tenant,
-    req,
-    cmid: o.clientMutationId,
-    status: o.status,
-    ...(o.newVersion !== undefined ? { version: o.newVersion } : {}),
-    ...(o.eventId !== undefined ? { eventId: o.eventId } : {}),
-    ...(o.conflictId !== undefined ? { conflictId: o.conflictId } : {}),
-    ...(o.problem !== undefined ? { problem: problemName(o.problem) } : {}),
-    ...(o.replayed === true ? { replayed: true } : {}),
-  };
+function outcomeEntry(t: number, dev: string, tenant: string, req: number, o: SimOutcome): OutcomeEntry {
+  // Optional members assigned in the order the history lists them (its JSON lines are hashed),
+  // rather than spread from temporary objects: one allocation per outcome.
+  const e: Mutable<OutcomeEntry> = { k: 'outcome', t, dev, tenant, req, cmid: o.clientMutationId, status: o.status };
+  if (o.newVersion !== undefined) e.version = o.newVersion;
+  if (o.eventId !== undefined) e.eventId = o.eventId;
+  if (o.conflictId !== undefined) e.conflictId = o.conflictId;
+  if (o.problem !== undefined) e.problem = problemName(o.problem);
+  if (o.replayed === true) e.replayed = true;
+  return e;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

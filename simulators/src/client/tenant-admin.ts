@@ -6,6 +6,7 @@
 import type { SimEnv } from '../env/sim-env.js';
 import type { Random } from '../env/random.js';
 import type { History } from '../history/history.js';
+import type { TimerHandle } from '../env/scheduler.js';
 import type { ServerFront, SimToken } from '../server/server-front.js';
 import { type SimConflict, type SimResult, problemName } from '../target/sim-server.js';
 
@@ -28,6 +29,8 @@ export class TenantAdmin {
   private readonly sent = new Set<string>();
   private dirty = false;
   private idleChecks = 0;
+  /** The next sweep (one chain of sweeps per admin). */
+  private timer: TimerHandle | undefined;
   /** Open conflicts seen by the last answered sweep, and the tenant's commits at that moment. */
   lastOpen = -1;
   lastCommits = -1;
@@ -52,6 +55,18 @@ export class TenantAdmin {
     return this.lastOpen === 0 && this.lastCommits === commits;
   }
 
+  /**
+   * Liveness phase: the admin opens the console now instead of at the next safety-phase sweep
+   * (up to half an hour away, while every device of the tenant polls until the tenant is quiet).
+   * The pending sweep is replaced, not doubled, and the first look lists the open conflicts.
+   */
+  wake(): void {
+    if (this.world.phase() === 'final') return;
+    this.dirty = true;
+    this.timer?.cancel();
+    this.timer = this.world.env.scheduler.after(this.random.int(0, 1_000), () => this.sweep());
+  }
+
   /** A user of the tenant reported a conflict or a blocked change (the app's "ask an admin"). */
   notify(): void {
     this.dirty = true;
@@ -61,7 +76,7 @@ export class TenantAdmin {
     const phase = this.world.phase();
     if (phase === 'final') return;
     const delay = phase === 'safety' ? this.random.int(600_000, 1_800_000) : this.random.int(10_000, 30_000);
-    this.world.env.scheduler.after(delay, () => this.sweep());
+    this.timer = this.world.env.scheduler.after(delay, () => this.sweep());
   }
 
   private sweep(): void {

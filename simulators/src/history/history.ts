@@ -55,9 +55,14 @@ export class History {
   }
 
   private flush(): void {
-    if (this.lines.length === 0) return;
-    update(this.sha, this.lines.join('\n') + '\n');
-    this.hashed += this.lines.length;
+    const lines = this.lines;
+    if (lines.length === 0) return;
+    const n = lines.length;
+    // A trailing empty line makes join end the chunk with its newline: one flat string, where
+    // `join(…) + '\n'` built a second one for the hash to flatten again.
+    lines.push('');
+    update(this.sha, lines.join('\n'));
+    this.hashed += n;
     this.lines = [];
   }
 

@@ -269,9 +269,8 @@ export async function runSimulation(scenario: Scenario, factory: TargetFactory):
     relay.kick();
     for (const d of devices) d.wake();
     // Admins open their consoles too (their next safety-phase sweep may be half an hour away, and
-    // every device polls until the tenant is quiet). `TenantAdmin.wake` is requested from its
-    // owner (notes/SERVER_PORTS.md, "Requests from sim-perf"); until it exists this does nothing.
-    for (const a of admins) (a as TenantAdmin & { wake?: () => void }).wake?.();
+    // every device polls until the tenant is quiet).
+    for (const a of admins) a.wake();
     scheduler.after(1_000, probe);
     scheduler.after(scenario.livenessMs, () => scheduler.stop());
   });

@@ -4,6 +4,7 @@
  * the history as an `event`; a message stored again after its window passed is marked `redelivery`.
  */
 import type { History } from '../history/history.js';
+import type { EventEntry } from '../history/history-entry.js';
 import type { SimOutboxMessage } from '../target/sim-server.js';
 
 /** JetStream's default duplicate window. */
@@ -11,12 +12,12 @@ export const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
 
 /** The simulated broker. */
 export class SimBroker {
-  private readonly recent = new Map<string, number>();
-  /** FIFO of (id, stored at) so expiry is amortised O(1). */
-  private readonly expiryIds: string[] = [];
-  private readonly expiryTimes: number[] = [];
-  private expiryHead = 0;
-  private readonly everStored = new Set<string>();
+  /**
+   * When each message id was last stored. An id is inside the duplicate window while its last
+   * store is less than the window old — the same answer an expiring set of recent ids gives, with
+   * one look-up per publish and no expiry queue; an id seen before is a redelivery.
+   */
+  private readonly storedAt = new Map<string, number>();
   /** Messages stored, and publishes dropped as duplicates. */
   readonly stats = { stored: 0, deduplicated: 0, redelivered: 0 };
 
@@ -27,19 +28,16 @@ export class SimBroker {
 
   /** Publishes one message at virtual time `now`; returns whether it was a duplicate (PubAck.duplicate). */
   publish(msg: SimOutboxMessage, now: number): boolean {
-    this.expire(now);
-    if (this.recent.has(msg.msgId)) {
+    const last = this.storedAt.get(msg.msgId);
+    if (last !== undefined && last > now - this.duplicateWindowMs) {
       this.stats.deduplicated++;
       return true;
     }
-    this.recent.set(msg.msgId, now);
-    this.expiryIds.push(msg.msgId);
-    this.expiryTimes.push(now);
-    const again = this.everStored.has(msg.msgId);
-    this.everStored.add(msg.msgId);
+    this.storedAt.set(msg.msgId, now);
+    const again = last !== undefined;
     this.stats.stored++;
     if (again) this.stats.redelivered++;
-    this.history.add({
+    const entry: { -readonly [K in keyof EventEntry]: EventEntry[K] } = {
       k: 'event',
       t: now,
       id: msg.msgId,
@@ -49,22 +47,9 @@ export class SimBroker {
       agg: msg.aggregate.type + ':' + msg.aggregate.id,
       version: msg.version,
       type: msg.type,
-      ...(again ? { redelivery: true } : {}),
-    });
+    };
+    if (again) entry.redelivery = true; // last, as the hashed JSON line lists it
+    this.history.add(entry);
     return false;
-  }
-
-  private expire(now: number): void {
-    const limit = now - this.duplicateWindowMs;
-    while (this.expiryHead < this.expiryTimes.length && (this.expiryTimes[this.expiryHead] as number) <= limit) {
-      const id = this.expiryIds[this.expiryHead] as string;
-      if (this.recent.get(id) === this.expiryTimes[this.expiryHead]) this.recent.delete(id);
-      this.expiryHead++;
-    }
-    if (this.expiryHead > 65536 && this.expiryHead * 2 > this.expiryTimes.length) {
-      this.expiryIds.splice(0, this.expiryHead);
-      this.expiryTimes.splice(0, this.expiryHead);
-      this.expiryHead = 0;
-    }
   }
 }

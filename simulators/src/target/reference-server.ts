@@ -29,17 +29,23 @@ export const REFERENCE_TARGET_NAME = 'reference (in-process core, memory store)'
 function messageLabels(): (row: ChangeRow) => { subject: string; type: string } {
   // tenant → module → aggregate type → event type: nested look-ups of strings the rows share, so
   // finding a label builds no key.
-  const root = new Map<string, Map<string, Map<string, Map<string, { subject: string; type: string }>>>>();
-  const level = <V>(m: Map<string, V>, k: string, make: () => V): V => {
+  type Labels = { subject: string; type: string };
+  const root = new Map<string, Map<string, Map<string, Map<string, Labels>>>>();
+  // No closure per look-up: a missing level is created by its own branch.
+  const level = <V>(m: Map<string, Map<string, V>>, k: string): Map<string, V> => {
     let v = m.get(k);
-    if (v === undefined) m.set(k, (v = make()));
+    if (v === undefined) m.set(k, (v = new Map()));
     return v;
   };
-  return (row) =>
-    level(level(level(level(root, row.tenantId, () => new Map()), row.module, () => new Map()), row.aggregate.type, () => new Map()), row.eventType, () => ({
-      subject: eventSubject(row),
-      type: `org.syncproof.${row.module}.${row.aggregate.type}.${row.eventType}`,
-    }));
+  return (row) => {
+    const byEvent = level(level(level(root, row.tenantId), row.module), row.aggregate.type);
+    let labels = byEvent.get(row.eventType);
+    if (labels === undefined) {
+      labels = { subject: eventSubject(row), type: `org.syncproof.${row.module}.${row.aggregate.type}.${row.eventType}` };
+      byEvent.set(row.eventType, labels);
+    }
+    return labels;
+  };
 }
 
 /** Builds the reference core as a simulation target. */
