@@ -54,6 +54,8 @@ export const CHECKS: readonly CheckEntry[] = [
     'a recorded conflict that opens a second conflict or differs when its push is retried'),
   check('idem.sync-key-reuse-rejected', 'idempotency', ['OFS-IDEM-007'],
     'a clientMutationId reused with another payload that returns the cached outcome instead of idempotency-key-reuse'),
+  check('idem.sync-key-reuse-other-fields', 'idempotency', ['OFS-IDEM-007'],
+    'a fingerprint that ignores baseVersion or the aggregate, so a reused clientMutationId replays or applies instead of idempotency-key-reuse'),
   check('idem.rest-replay-returns-original', 'idempotency', ['OFS-IDEM-003', 'OFS-IDEM-012'],
     'a retried REST write without the original status and body or without Idempotent-Replayed: true'),
   check('idem.rest-key-reuse-422', 'idempotency', ['OFS-IDEM-007'],

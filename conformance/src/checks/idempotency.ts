@@ -129,6 +129,40 @@ export const idempotencyChecks: CheckDefinitions = {
     },
   },
 
+  'idem.sync-key-reuse-other-fields': {
+    title: 'a clientMutationId reused with the same payload but another baseVersion or aggregate is rejected as idempotency-key-reuse',
+    async run(h) {
+      const agg = h.aggregate('reject-stale');
+      const a = h.actor('tenantA');
+      const client = a.client();
+      const created = await createAggregate(h, client, agg);
+      const update = client.mutation({ aggregate: created.ref, op: 'update', baseVersion: created.version, payload: h.payload(agg, 'update') });
+      const applied = await client.pushOne(update);
+      expectOutcomeStatus(applied, 'applied', 'OFS-SYNC-004', 'update at the current version');
+      const otherId = randomUUID();
+      // TR §3.4: the fingerprint covers actorId, aggregate, op and baseVersion as well as the payload.
+      const reuses: [string, typeof update][] = [
+        ['baseVersion', { ...update, baseVersion: update.baseVersion + 1 }],
+        ['aggregate id', { ...created.mutation, aggregate: { type: created.ref.type, id: otherId } }],
+      ];
+      for (const [field, reused] of reuses) {
+        const o = await client.pushOne(reused);
+        if (o.status !== 'rejected' || problemName(o.problem) !== 'idempotency-key-reuse') {
+          fail('CONF_E_KEY_REUSE_ACCEPTED', 'OFS-IDEM-007', `outcome of a reused clientMutationId with another ${field}`, 'rejected idempotency-key-reuse', o.problem ? `${o.status} ${String(o.problem.type)}` : o.status);
+        }
+        if (o.replayed === true || o.newVersion !== undefined || o.eventId !== undefined) {
+          fail('CONF_E_CACHED_BODY_LEAKED', 'OFS-IDEM-007', `reuse answer (another ${field})`, 'no part of the cached outcome', o);
+        }
+      }
+      if (agg.collection) {
+        const r = await mustRead(a, agg, created.ref.id);
+        if (r.version !== created.version + 1) fail('CONF_E_KEY_REUSE_ACCEPTED', 'OFS-IDEM-007', 'version after refused key reuses', created.version + 1, r.version);
+        const { res } = await readResource(a, agg, otherId);
+        if (res.status !== 404) fail('CONF_E_KEY_REUSE_ACCEPTED', 'OFS-IDEM-007', 'GET of the aggregate named only by a refused key reuse', 404, res.status);
+      }
+    },
+  },
+
   'idem.rest-replay-returns-original': {
     title: 'a retried REST write returns the original status and body with Idempotent-Replayed: true',
     async run(h) {

@@ -43,6 +43,13 @@ describe('defect catalogue', () => {
     for (const d of DEFECTS.filter((x) => x.site !== 'domain')) expect(d.hooks.domain, d.name).toBeUndefined();
   });
 
+  test("a domain switch notes the same requirements as its catalogue entry", () => {
+    for (const d of DEFECTS.filter((x) => x.site === 'domain')) {
+      const sw = DEFECT_CATALOGUE[d.hooks.domain as keyof typeof DEFECT_CATALOGUE];
+      expect([...sw.violates].sort(), d.name).toEqual([...d.violates].sort());
+    }
+  });
+
   test('an unknown name is refused naming the valid ones', () => {
     expect(() => defectNames(['nope'])).toThrow(UnknownDefectError);
     expect(() => findDefect('nope')).toThrow(/known: dedup-ignores-tenant, /);
