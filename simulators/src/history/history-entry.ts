@@ -170,7 +170,10 @@ export interface LogEntry {
   readonly version: number;
   readonly op: string;
   readonly eventId: string;
-  /** The change's clientMutationId as the server recorded it (`resolve:<conflictId>` for resolutions). */
+  /**
+   * The change's clientMutationId as the server recorded it. A resolution's change carries the
+   * conflicted mutation's id (the reference server) or `resolve:<conflictId>` (the checkers accept both).
+   */
   readonly cmid: string;
 }
 
