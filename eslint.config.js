@@ -22,7 +22,8 @@ export default tseslint.config(
   },
   {
     files: ['simulators/**/*.ts', 'reference-impl/src/domain/**/*.ts'],
-    ignores: ['simulators/**/test/**', 'simulators/**/*.test.ts', 'simulators/real-target/**'],
+    // real-target/ runs in real time (next block); system-real-world.ts is where that time enters.
+    ignores: ['simulators/**/test/**', 'simulators/**/*.test.ts', 'simulators/real-target/**', 'simulators/cli/system-real-world.ts'],
     rules: {
       'no-restricted-properties': ['error', ...forbiddenClockAndRandom],
       'no-restricted-globals': [
@@ -33,6 +34,21 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { paths: [{ name: 'node:crypto', importNames: ['randomUUID', 'randomBytes'], message: 'use the seeded Random' }] },
+      ],
+    },
+  },
+  {
+    // Real-target mode uses real timers, but reads time and entropy only through the RealWorld its
+    // caller injects (simulators/real-target/real-world.ts), so the devices' choices stay seeded.
+    files: ['simulators/real-target/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...forbiddenClockAndRandom.filter((r) => r.object !== 'globalThis').map((r) => ({ ...r, message: `${r.message} (real-target: the injected RealWorld)` })),
+      ],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'node:crypto', importNames: ['randomUUID', 'randomBytes'], message: 'use the seeded Random or RealWorld.freshSalt' }] },
       ],
     },
   },

@@ -17,6 +17,7 @@ import { shrinkScenario } from '../src/swarm/shrink-scenario.js';
 import { runSwarm } from '../src/swarm/swarm.js';
 import { intFlag, numberFlag, parseFlags } from './parse-flags.js';
 import { n, runLines, type RunTiming, verdictLines } from './report.js';
+import { systemRealWorld } from './system-real-world.js';
 
 const FLAGS = ['seed', 'clients', 'hours', 'mutations', 'faults', 'target', 'out', 'defect', 'runs', 'shrink-runs'];
 const BOOLEAN_FLAGS = ['history'];
@@ -70,6 +71,7 @@ export async function run(args: string[]): Promise<number> {
     // Real-target mode: the same devices over undici with fault interceptors, in real time.
     const { simulateAgainstProfile } = await import('../real-target/simulate-target.js');
     return simulateAgainstProfile(flags.get('target')!, {
+      world: systemRealWorld,
       seed,
       clients: intFlag(flags, 'clients', 8, 1, 1000),
       mutations: intFlag(flags, 'mutations', 60, 1, 100000),

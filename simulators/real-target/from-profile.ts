@@ -9,9 +9,12 @@ import { EventObserver } from '../../conformance/src/harness/event-observer.js';
 import { profileRunSetup } from './profile-setup.js';
 import { type RealTargetFaults, type RealTargetRun, runRealTarget } from './run-real-target.js';
 import { streamEventReader } from './stream-event-reader.js';
+import type { RealWorld } from './real-world.js';
 
 /** Options of {@link runRealTargetFromProfile}. */
 export interface FromProfileOptions {
+  /** Real time and fresh salts (the caller's). */
+  readonly world: RealWorld;
   /** @defaultValue 1 */
   readonly seed?: number;
   /** Devices. @defaultValue 8 */
@@ -31,10 +34,10 @@ export interface FromProfileOptions {
  * Loads the profile (a bad one throws the suite's `UsageError`, exit 2), runs the devices against
  * its base URL and returns the checked run. NATS unavailable → event and audit verdicts `unknown`.
  */
-export async function runRealTargetFromProfile(profilePath: string, opts: FromProfileOptions = {}): Promise<RealTargetRun> {
+export async function runRealTargetFromProfile(profilePath: string, opts: FromProfileOptions): Promise<RealTargetRun> {
   const loaded = loadProfile(profilePath);
   const { profile } = loaded;
-  const setup = profileRunSetup(profile, createTokenSource(loaded), { runId: loaded.runId });
+  const setup = profileRunSetup(profile, createTokenSource(loaded), { runId: loaded.runId, world: opts.world });
   const clients = opts.clients ?? 8;
   let observer: EventObserver | undefined;
   if (opts.events !== false && profile.nats) {
@@ -45,6 +48,7 @@ export async function runRealTargetFromProfile(profilePath: string, opts: FromPr
   }
   try {
     return await runRealTarget({
+      world: opts.world,
       target: profile.baseUrl,
       module: setup.module,
       tenants: setup.tenants,

@@ -5,7 +5,7 @@
  * change in them is judged. Otherwise it works in the profile's two shared tenants as their
  * declared principals and judges only the aggregates it created (`own-aggregates` scope).
  */
-import { randomBytes } from 'node:crypto';
+import type { RealWorld } from './real-world.js';
 import type { Role, TargetProfile } from '../../conformance/src/profile/target-profile.js';
 import type { TenantKey, TokenSource } from '../../conformance/src/profile/token-source.js';
 import type { WorkloadAggregate } from './example-planner.js';
@@ -33,11 +33,15 @@ function ownTenantId(runId: string, salt: string, n: number): string {
 }
 
 /** Devices, tokens and workload for a run against `profile`. */
-export function profileRunSetup(profile: TargetProfile, source: TokenSource, options: { runId: string; actorsPerTenant?: number }): ProfileRunSetup {
+export function profileRunSetup(
+  profile: TargetProfile,
+  source: TokenSource,
+  options: { runId: string; world: Pick<RealWorld, 'freshSalt'>; actorsPerTenant?: number },
+): ProfileRunSetup {
   const workload: WorkloadAggregate[] = profile.aggregates.map((a) => ({ type: a.type, examplePayloads: a.examplePayloads }));
   const base = { module: profile.module, workload, ...(profile.headers ? { headers: profile.headers } : {}) };
   if (source.capabilities.anyPrincipal) {
-    const salt = randomBytes(3).toString('hex');
+    const salt = options.world.freshSalt(3);
     const writerRoles = (profile.tenants.tenantA.principals['clinician']?.roles ?? ['clinician']) as readonly Role[];
     const actors = Array.from({ length: Math.max(1, options.actorsPerTenant ?? 2) }, (_, i) => ({ actor: `rt-user-${i + 1}`, roles: writerRoles }));
     const tenants: RealTenant[] = [0, 1].map((n) => ({ id: ownTenantId(options.runId, salt, n), actors, admin: { actor: 'rt-admin', roles: ['admin'] } }));

@@ -11,10 +11,13 @@ import { createRandom, type Random } from '../src/env/random.js';
 import type { TimerHandle } from '../src/env/scheduler.js';
 import type { DeviceEnv, DeviceScheduler } from '../src/client/device-link.js';
 import { safeClearTimeout, safeSetTimeout } from './interceptors/_internals/handlers.js';
+import type { RealWorld } from './real-world.js';
 
 /** Options of {@link RealTimeEnv}. */
 export interface RealTimeEnvOptions {
   readonly seed: number;
+  /** Where real time comes from. */
+  readonly world: Pick<RealWorld, 'monotonicMs' | 'epochMs'>;
   /** Virtual ms per real ms (≥ 1). @defaultValue 100 */
   readonly timeScale?: number;
   /** Virtual time at the start, epoch ms. @defaultValue the wall clock at the start */
@@ -31,6 +34,7 @@ export class RealTimeEnv implements DeviceEnv {
   readonly errors: unknown[] = [];
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly realOrigin: number;
+  private readonly monotonicMs: () => number;
   private readonly virtualOrigin: number;
   private disposed = false;
 
@@ -38,8 +42,9 @@ export class RealTimeEnv implements DeviceEnv {
     const scale = options.timeScale ?? 100;
     if (!(Number.isFinite(scale) && scale >= 1)) throw new RangeError(`timeScale must be a number >= 1, got ${scale}`);
     this.timeScale = scale;
-    this.realOrigin = performance.now();
-    this.virtualOrigin = options.startMs ?? Date.now();
+    this.monotonicMs = () => options.world.monotonicMs();
+    this.realOrigin = this.monotonicMs();
+    this.virtualOrigin = options.startMs ?? options.world.epochMs();
     this.random = createRandom(options.seed);
     this.clock = { now: () => this.now() };
     this.scheduler = { after: (delayMs, action) => this.after(delayMs, action) };
@@ -47,12 +52,12 @@ export class RealTimeEnv implements DeviceEnv {
 
   /** Virtual now, epoch ms (whole milliseconds). */
   now(): number {
-    return this.virtualOrigin + Math.floor((performance.now() - this.realOrigin) * this.timeScale);
+    return this.virtualOrigin + Math.floor((this.monotonicMs() - this.realOrigin) * this.timeScale);
   }
 
   /** Real milliseconds since the env was created. */
   elapsedRealMs(): number {
-    return performance.now() - this.realOrigin;
+    return this.monotonicMs() - this.realOrigin;
   }
 
   /** Runs `action` after `delayMs` of virtual time (`delayMs / timeScale` real ms). */

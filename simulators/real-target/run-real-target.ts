@@ -19,7 +19,7 @@
  * reconciliation and backoff — on a real-time env ({@link RealTimeEnv}, compressed by `timeScale`)
  * and an HTTP link ({@link HttpDeviceLink}).
  */
-import { randomBytes } from 'node:crypto';
+import type { RealWorld } from './real-world.js';
 import { Agent, type Dispatcher } from 'undici';
 import type { Target } from '../../conformance/src/target/target.js';
 import { OfflineDevice, REQUEST_TIMEOUT_MS, type DeviceSpec, type LinkedDeviceWorld, type MutationPlanner } from '../src/client/offline-device.js';
@@ -128,6 +128,8 @@ export interface RealTargetOptions {
   readonly workload?: 'clinic' | readonly WorkloadAggregate[];
   /** Drives every choice: workload, fault decisions, partition windows, backoff jitter. */
   readonly seed: number;
+  /** Real time and the ids' fresh salt (the caller's; {@link RealWorld}). */
+  readonly world: RealWorld;
   /** Number of devices. */
   readonly clients: number;
   /**
@@ -279,14 +281,14 @@ async function warmUp(o: RealTargetOptions, tokens: TokenProvider, dispatcher: D
       return `no token for ${who.actor} in tenant ${t.id}: ${err instanceof Error ? err.message : String(err)}`;
     }
     for (let k = 0; k < (i === 0 ? WARM_UP_PULLS : 1); k++) {
-      const t0 = performance.now();
+      const t0 = o.world.monotonicMs();
       let status: number;
       try {
         status = (await jsonRequest(dispatcher, endpoint, { method: 'GET', path: `/v1/sync/${o.module}/pull?limit=1`, token })).status;
       } catch (err) {
         return `the target is unreachable (${failureReason(err)})`;
       }
-      rttMs = Math.min(rttMs, performance.now() - t0);
+      rttMs = Math.min(rttMs, o.world.monotonicMs() - t0);
       if (status === 401 || status === 403) return `the target refused the token of ${who.actor} in tenant ${t.id} (HTTP ${status})`;
       if (status !== 200) return `the target answered a pull of tenant ${t.id} with HTTP ${status}`;
     }
@@ -333,15 +335,16 @@ function inconclusiveRun(o: RealTargetOptions, target: string, reason: string, w
 /** Runs the devices against the target and checks the history. Never throws for the target's behaviour. */
 export async function runRealTarget(o: RealTargetOptions): Promise<RealTargetRun> {
   validate(o);
-  const started = performance.now();
-  const since = new Date(Date.now() - 1_000);
+  const now = (): number => o.world.monotonicMs();
+  const started = now();
+  const since = new Date(o.world.epochMs() - 1_000);
   const progress = o.onProgress ?? (() => undefined);
   const faults: RealTargetFaults = { ...DEFAULT_REAL_TARGET_FAULTS, ...(o.faults ?? {}) };
   const safetyMs = o.safetyMs ?? Math.round(o.timeBudgetMs * 0.4);
   const readBackReserveMs = Math.max(MIN_READ_BACK_RESERVE_MS, Math.round(o.timeBudgetMs * 0.15));
   const livenessDeadline = started + Math.max(safetyMs + 1, o.timeBudgetMs - readBackReserveMs);
   const scope = o.scope ?? 'tenant';
-  const salt = o.idSalt ?? randomBytes(4).toString('hex');
+  const salt = o.idSalt ?? o.world.freshSalt(4);
   const targetName = typeof o.target === 'string' ? o.target : o.target.name;
 
   const endpoint: Endpoint =
@@ -349,7 +352,7 @@ export async function runRealTarget(o: RealTargetOptions): Promise<RealTargetRun
       ? endpointOf(o.target, o.headers ?? {}, o.requestTimeoutMs ?? 5_000)
       : { origin: 'http://target.invalid', prefix: '', headers: o.headers ?? {}, timeoutMs: o.requestTimeoutMs ?? 5_000 };
   const base: Dispatcher = typeof o.target === 'string' ? new Agent({ connections: 64 }) : new TargetDispatcher(o.target);
-  const activity = writeActivity();
+  const activity = writeActivity(now);
   const clean = base.compose(writeTracker(activity));
 
   // --- tokens (cached; a failed acquisition is retried on the next refresh)
@@ -369,11 +372,11 @@ export async function runRealTarget(o: RealTargetOptions): Promise<RealTargetRun
   const warm = await warmUp(o, tokens, clean, endpoint);
   if (typeof warm === 'string') {
     await base.destroy().catch(() => undefined);
-    return inconclusiveRun(o, targetName, warm, performance.now() - started);
+    return inconclusiveRun(o, targetName, warm, now() - started);
   }
   const timeScale = o.timeScale ?? timeScaleFor(warm.rttMs, faults.delayMsMax);
   /** Partition windows count from here (the safety phase starts right after the set-up below). */
-  const safetyOrigin = performance.now();
+  const safetyOrigin = now();
 
   // --- history, with the aggregates this run creates tracked for the shared-tenant scope
   const own = new Set<string>();
@@ -407,7 +410,7 @@ export async function runRealTarget(o: RealTargetOptions): Promise<RealTargetRun
   });
 
   // --- the world
-  const env = new RealTimeEnv({ seed: o.seed, timeScale });
+  const env = new RealTimeEnv({ seed: o.seed, timeScale, world: o.world });
   const root = createRandom(o.seed);
   let phase: 'safety' | 'liveness' | 'final' = 'safety';
   let epoch = 0;
@@ -451,6 +454,7 @@ export async function runRealTarget(o: RealTargetOptions): Promise<RealTargetRun
     const interceptors = faultInterceptors(settings, {
       random: root.fork(`network:${s.id}`),
       active: () => phase === 'safety',
+      now,
       origin: safetyOrigin,
       onFault: (f) => {
         if (phase === 'final') return;
@@ -524,7 +528,7 @@ export async function runRealTarget(o: RealTargetOptions): Promise<RealTargetRun
 
   // --- liveness
   phase = 'liveness';
-  const livenessStart = performance.now();
+  const livenessStart = now();
   const failuresBefore = link.realFailures.count;
   history.add({ k: 'phase', t: env.now(), phase: 'liveness' });
   for (const d of devices) d.wake();
@@ -532,10 +536,10 @@ export async function runRealTarget(o: RealTargetOptions): Promise<RealTargetRun
   const quietGapMs = faults.delayMsMax + 30;
   let armedWrites = -1;
   let converged = false;
-  while (performance.now() < livenessDeadline) {
+  while (now() < livenessDeadline) {
     await sleep(PULSE_MS);
     const drained = devices.every((d) => d.queued === 0);
-    const netQuiet = activity.inFlight === 0 && performance.now() - activity.lastAt >= quietGapMs;
+    const netQuiet = activity.inFlight === 0 && now() - activity.lastAt >= quietGapMs;
     if (!drained || !netQuiet) continue;
     if (armedWrites !== activity.writes) {
       // Nothing written since the last look: open an epoch; every replica and resolver must now
@@ -550,7 +554,7 @@ export async function runRealTarget(o: RealTargetOptions): Promise<RealTargetRun
       break;
     }
   }
-  const livenessMs = performance.now() - livenessStart;
+  const livenessMs = now() - livenessStart;
   progress(`real-target: liveness ${converged ? 'converged' : 'did not converge'} after ${Math.round(livenessMs)} ms`);
 
   // --- read-back
@@ -558,7 +562,7 @@ export async function runRealTarget(o: RealTargetOptions): Promise<RealTargetRun
   history.add({ k: 'phase', t: env.now(), phase: 'final' });
   env.dispose();
   link.close();
-  const readStart = performance.now();
+  const readStart = now();
   let readBackError: string | undefined;
   let summary: Awaited<ReturnType<typeof readBack>> | undefined;
   try {
@@ -585,7 +589,7 @@ export async function runRealTarget(o: RealTargetOptions): Promise<RealTargetRun
     history.add({ k: 'final-replica', dev: d.spec.id, tenant: d.spec.tenant, n: f.n, digest: f.digest });
     history.add({ k: 'final-queue', dev: d.spec.id, tenant: d.spec.tenant, pending: f.pending });
   }
-  const readBackMs = performance.now() - readStart;
+  const readBackMs = now() - readStart;
   await base.destroy().catch(() => undefined);
 
   // --- verdicts
@@ -639,7 +643,7 @@ export async function runRealTarget(o: RealTargetOptions): Promise<RealTargetRun
     hash: history.hash(),
     ...(inconclusive !== undefined ? { inconclusive } : {}),
     stats: {
-      wallMs: Math.round(performance.now() - started),
+      wallMs: Math.round(now() - started),
       safetyMs,
       livenessMs: Math.round(livenessMs),
       readBackMs: Math.round(readBackMs),

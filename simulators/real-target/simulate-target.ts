@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { FaultName } from '../src/faults/fault-menu.js';
 import { runRealTargetFromProfile } from './from-profile.js';
 import { DEFAULT_REAL_TARGET_FAULTS, NO_REAL_TARGET_FAULTS, type RealTargetFaults } from './run-real-target.js';
+import type { RealWorld } from './real-world.js';
 
 /** Crash probability per capture when `client-crash-after-commit` is enabled. */
 const CLIENT_CRASH_PROBABILITY = 0.02;
@@ -43,6 +44,8 @@ export function realFaultsFromNames(enabled: ReadonlySet<FaultName>): RealTarget
 
 /** Options of {@link simulateAgainstProfile} (the `simulate` flags that apply). */
 export interface SimulateTargetOptions {
+  /** Real time and fresh salts (the command's). */
+  readonly world: RealWorld;
   readonly seed: number;
   /** @defaultValue 8 */
   readonly clients?: number;
@@ -63,6 +66,7 @@ export async function simulateAgainstProfile(profilePath: string, o: SimulateTar
   const print = o.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const skipped = [...o.faults].filter((f) => !REAL_TARGET_FAULT_CLASSES.includes(f));
   const run = await runRealTargetFromProfile(profilePath, {
+    world: o.world,
     seed: o.seed,
     ...(o.clients !== undefined ? { clients: o.clients } : {}),
     ...(o.mutations !== undefined ? { mutations: o.mutations } : {}),

@@ -11,13 +11,15 @@ export interface WriteActivity {
   writes: number;
   /** Writes without an answer yet. */
   inFlight: number;
-  /** `performance.now()` of the last write sent or answered. */
+  /** Reading of {@link now} at the last write sent or answered. */
   lastAt: number;
+  /** Monotonic clock, ms (the run's RealWorld). */
+  readonly now: () => number;
 }
 
 /** A fresh activity record. */
-export function writeActivity(): WriteActivity {
-  return { writes: 0, inFlight: 0, lastAt: performance.now() };
+export function writeActivity(now: () => number): WriteActivity {
+  return { writes: 0, inFlight: 0, lastAt: now(), now };
 }
 
 /** The interceptor that keeps `activity` up to date. */
@@ -27,13 +29,13 @@ export function writeTracker(activity: WriteActivity): Dispatcher.DispatcherComp
       if (opts.method !== 'POST') return dispatch(opts, handler);
       activity.writes++;
       activity.inFlight++;
-      activity.lastAt = performance.now();
+      activity.lastAt = activity.now();
       let done = false;
       const finish = (): void => {
         if (done) return;
         done = true;
         activity.inFlight--;
-        activity.lastAt = performance.now();
+        activity.lastAt = activity.now();
       };
       return dispatch(opts, {
         onRequestStart: (c, ctx) => handler.onRequestStart?.(c, ctx),

@@ -10,6 +10,7 @@ import { schemaErrors } from '../harness/contract-schemas.js';
 import { createAggregate, expectOutcomeStatus, mustRead, provokeConflict, readResource } from './support.js';
 import { runRealTarget } from '../../../simulators/real-target/run-real-target.js';
 import { profileRunSetup } from '../../../simulators/real-target/profile-setup.js';
+import { systemRealWorld } from '../../../simulators/cli/system-real-world.js';
 
 /** The ordering checks. */
 export const orderingChecks: CheckDefinitions = {
@@ -137,8 +138,9 @@ export const orderingChecks: CheckDefinitions = {
       // 4 offline devices in each of 2 tenants capture ~60 mutations while their requests are
       // dropped, delayed, duplicated, answered into the void and cut off by partitions; then the
       // network heals, the queues must drain and every replica must equal the server's state.
-      const setup = profileRunSetup(h.profile, h.tokens, { runId: h.runId });
+      const setup = profileRunSetup(h.profile, h.tokens, { runId: h.runId, world: systemRealWorld });
       const run = await runRealTarget({
+        world: systemRealWorld,
         target: h.target,
         module: setup.module,
         tenants: setup.tenants,

@@ -26,6 +26,19 @@ describe('determinism lint rule', () => {
     expect(await messages(code, 'reference-impl/src/domain/example.ts')).not.toEqual([]);
   });
 
+  test.each(['Date.now', 'Math.random', 'performance.now', 'crypto.randomUUID', 'node:crypto randomUUID'] as const)(
+    'forbids %s in real-target mode, which reads time and entropy only through the injected RealWorld',
+    async (name) => {
+      expect(await messages(sources[name], 'simulators/real-target/example.ts')).not.toEqual([]);
+    },
+  );
+
+  test('real-target mode keeps real timers; real time enters simulators/ only in cli/system-real-world.ts', async () => {
+    expect(await messages(sources.setTimeout, 'simulators/real-target/example.ts')).toEqual([]);
+    expect(await messages(sources['performance.now'], 'simulators/cli/system-real-world.ts')).toEqual([]);
+    expect(await messages(sources['performance.now'], 'simulators/cli/example.ts')).not.toEqual([]);
+  });
+
   test('allows real time outside simulated code', async () => {
     expect(await messages(sources['Date.now'], 'reference-impl/src/http/example.ts')).toEqual([]);
   });

@@ -51,7 +51,9 @@ export interface FaultInterceptorContext {
   readonly onFault?: FaultReporter;
   /** Faults are injected only while this is true (partitions keep their windows regardless). */
   readonly active?: () => boolean;
-  /** Origin of the partition windows (`performance.now()` reading). */
+  /** Monotonic clock the partition windows are read on (the run's RealWorld). */
+  readonly now: () => number;
+  /** Reading of `now` the partition windows count from. @defaultValue when the interceptors are built */
   readonly origin?: number;
 }
 
@@ -69,7 +71,7 @@ export function faultInterceptors(settings: LinkFaultSettings, ctx: FaultInterce
   }
   if (settings.dropRequest > 0) out.push(dropRequest({ ...base, probability: settings.dropRequest }));
   if (settings.partitions.length > 0) {
-    out.push(partition(settings.partitions, { ...(ctx.onFault ? { onFault: ctx.onFault } : {}), ...(ctx.origin !== undefined ? { origin: ctx.origin } : {}) }));
+    out.push(partition(settings.partitions, { now: ctx.now, ...(ctx.onFault ? { onFault: ctx.onFault } : {}), ...(ctx.origin !== undefined ? { origin: ctx.origin } : {}) }));
   }
   return out;
 }

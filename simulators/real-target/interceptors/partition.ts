@@ -16,10 +16,10 @@ export interface PartitionWindow {
 
 /** Options of {@link partition}. */
 export interface PartitionOptions {
-  /** Time in ms the windows count from (a `performance.now()` reading). @defaultValue when the interceptor is created */
+  /** Monotonic clock, ms (the run's RealWorld). */
+  readonly now: () => number;
+  /** Reading of `now` the windows count from. @defaultValue when the interceptor is created */
   readonly origin?: number;
-  /** Clock in the same unit as `origin`. @defaultValue `performance.now` */
-  readonly now?: () => number;
   /** Where injected faults are reported. @defaultValue nowhere */
   readonly onFault?: FaultReporter;
 }
@@ -31,12 +31,12 @@ export function inWindow(windows: readonly PartitionWindow[], t: number): boolea
 }
 
 /** Cuts the client off during `windows`. */
-export function partition(windows: readonly PartitionWindow[], options: PartitionOptions = {}): Dispatcher.DispatcherComposeInterceptor {
+export function partition(windows: readonly PartitionWindow[], options: PartitionOptions): Dispatcher.DispatcherComposeInterceptor {
   for (const w of windows) {
     checkMs('partition window fromMs', w.fromMs);
     if (!(w.toMs > w.fromMs)) throw new RangeError(`partition window must end after it starts, got ${w.fromMs}..${w.toMs}`);
   }
-  const now = options.now ?? (() => performance.now());
+  const now = options.now;
   const origin = options.origin ?? now();
   const cut = (): boolean => inWindow(windows, now() - origin);
   return (dispatch) =>

@@ -12,6 +12,7 @@ import { newRunId } from '../../../conformance/src/profile/load-profile.js';
 import { embeddedNatsOptions, startEmbeddedReference, type EmbeddedReference } from '../../../conformance/src/run/embedded-reference.js';
 import { resolveNats, type NatsService } from '../../../conformance/src/run/nats-service.js';
 import { runRealTargetFromProfile } from '../../real-target/index.js';
+import { systemRealWorld } from '../../cli/system-real-world.js';
 
 let nats: NatsService;
 let embedded: EmbeddedReference;
@@ -35,7 +36,7 @@ afterAll(async () => {
 });
 
 test('a profile run passes the decidable invariants; events and audit are decided exactly when NATS is there', async () => {
-  const run = await runRealTargetFromProfile(profilePath, { seed: 3, clients: 6, mutations: 40, timeBudgetMs: 9_000 });
+  const run = await runRealTargetFromProfile(profilePath, { world: systemRealWorld, seed: 3, clients: 6, mutations: 40, timeBudgetMs: 9_000 });
   expect(run.inconclusive).toBeUndefined();
   const verdict = Object.fromEntries(run.results.map((r) => [r.checker, r.verdict]));
   expect(verdict).toMatchObject({ 'no-silent-loss': 'pass', 'exactly-once': 'pass', 'per-aggregate-order': 'pass', convergence: 'pass', 'tenant-isolation': 'pass' });
@@ -46,5 +47,5 @@ test('a profile run passes the decidable invariants; events and audit are decide
 }, 60_000);
 
 test('a missing profile file is a usage error', async () => {
-  await expect(runRealTargetFromProfile(join(dir, 'nope.yaml'))).rejects.toMatchObject({ name: 'UsageError' });
+  await expect(runRealTargetFromProfile(join(dir, 'nope.yaml'), { world: systemRealWorld })).rejects.toMatchObject({ name: 'UsageError' });
 });

@@ -1,11 +1,12 @@
 /** The compressed real-time env of real-target devices. */
 import { expect, test } from 'vitest';
 import { RealTimeEnv } from '../../real-target/real-time-env.js';
+import { systemRealWorld } from '../../cli/system-real-world.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('timers run after delay / timeScale real ms, in order, and the clock moves timeScale times faster', async () => {
-  const env = new RealTimeEnv({ seed: 1, timeScale: 100, startMs: 0 });
+  const env = new RealTimeEnv({ world: systemRealWorld, seed: 1, timeScale: 100, startMs: 0 });
   const fired: string[] = [];
   env.after(3_000, () => fired.push('30ms'));
   env.after(1_000, () => fired.push('10ms'));
@@ -19,7 +20,7 @@ test('timers run after delay / timeScale real ms, in order, and the clock moves 
 });
 
 test('dispose cancels pending timers and later ones never fire; a throwing action is kept, not thrown', async () => {
-  const env = new RealTimeEnv({ seed: 1, timeScale: 100 });
+  const env = new RealTimeEnv({ world: systemRealWorld, seed: 1, timeScale: 100 });
   const fired: string[] = [];
   env.after(0, () => {
     throw new Error('boom');
@@ -34,8 +35,8 @@ test('dispose cancels pending timers and later ones never fire; a throwing actio
 });
 
 test('the seeded stream is the same for the same seed', () => {
-  const a = new RealTimeEnv({ seed: 5 });
-  const b = new RealTimeEnv({ seed: 5 });
+  const a = new RealTimeEnv({ world: systemRealWorld, seed: 5 });
+  const b = new RealTimeEnv({ world: systemRealWorld, seed: 5 });
   expect([a.random.uint32(), a.random.uuid()]).toEqual([b.random.uint32(), b.random.uuid()]);
-  expect(() => new RealTimeEnv({ seed: 1, timeScale: 0.5 })).toThrow(RangeError);
+  expect(() => new RealTimeEnv({ world: systemRealWorld, seed: 1, timeScale: 0.5 })).toThrow(RangeError);
 });

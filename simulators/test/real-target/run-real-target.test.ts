@@ -12,6 +12,7 @@ import { createDevIssuer, type DevIssuer } from '../../../reference-impl/src/aut
 import { defectSet } from '../../../reference-impl/src/domain/defects.js';
 import { openSqliteStore } from '../../../reference-impl/src/stores/sqlite/sqlite-store.js';
 import { runRealTarget, timeScaleFor, type RealTargetOptions, type RealTenant } from '../../real-target/run-real-target.js';
+import { systemRealWorld } from '../../cli/system-real-world.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -50,6 +51,7 @@ const TENANTS: readonly RealTenant[] = ['a', 'b'].map((s) => ({
 
 function options(target: string, issuer: DevIssuer, seed: number): RealTargetOptions {
   return {
+    world: systemRealWorld,
     target,
     module: 'clinic',
     tenants: TENANTS,

@@ -163,7 +163,7 @@ describe('dropResponseAfterForward', () => {
 
 describe('partition', () => {
   test('requests inside a window fail at once; after the window they pass', async () => {
-    const d = agent(partition([{ fromMs: 0, toMs: 150 }]));
+    const d = agent(partition([{ fromMs: 0, toMs: 150 }], { now: () => performance.now() }));
     const err = await get(d, '/cut').catch((e: unknown) => e);
     expect((err as InjectedFaultError).code).toBe('SIM_E_PARTITIONED');
     expect(arrivals).toEqual([]);
@@ -173,7 +173,7 @@ describe('partition', () => {
 
   test('an answer that comes back during a window is lost although the server acted', async () => {
     holdMs.set('/slow', 150);
-    const d = agent(partition([{ fromMs: 60, toMs: 400 }]));
+    const d = agent(partition([{ fromMs: 60, toMs: 400 }], { now: () => performance.now() }));
     const err = await get(d, '/slow', '{}').catch((e: unknown) => e);
     expect((err as InjectedFaultError).code).toBe('SIM_E_PARTITIONED');
     expect(arrivals.map((a) => a.path)).toEqual(['/slow']);
@@ -184,14 +184,14 @@ describe('composition order (the last interceptor sees a request first)', () => 
   const quiet = { dropRequest: 0, dropResponseAfterForward: 0, duplicate: 0, delay: 0, delayMsMax: 0, partitions: [] };
 
   test('a dropped request is never duplicated', async () => {
-    const d = agent(...faultInterceptors({ ...quiet, dropRequest: 1, duplicate: 1 }, { random: createRandom(1) }));
+    const d = agent(...faultInterceptors({ ...quiet, dropRequest: 1, duplicate: 1 }, { random: createRandom(1), now: () => performance.now() }));
     await get(d, '/order', '{}').catch(() => undefined);
     await sleep(30);
     expect(arrivals).toEqual([]);
   });
 
   test('each copy of a duplicated request loses its own answer after the server acted', async () => {
-    const d = agent(...faultInterceptors({ ...quiet, duplicate: 1, dropResponseAfterForward: 1 }, { random: createRandom(2) }));
+    const d = agent(...faultInterceptors({ ...quiet, duplicate: 1, dropResponseAfterForward: 1 }, { random: createRandom(2), now: () => performance.now() }));
     const err = await get(d, '/both', '{}').catch((e: unknown) => e);
     expect((err as InjectedFaultError).code).toBe('SIM_E_RESPONSE_DROPPED');
     await until(() => arrivals.length >= 2);
@@ -200,7 +200,7 @@ describe('composition order (the last interceptor sees a request first)', () => 
 
   test('switched off (active false) the whole chain is transparent', async () => {
     const all = { dropRequest: 1, dropResponseAfterForward: 1, duplicate: 1, delay: 1, delayMsMax: 50, partitions: [] };
-    const d = agent(...faultInterceptors(all, { random: createRandom(3), active: () => false }));
+    const d = agent(...faultInterceptors(all, { random: createRandom(3), active: () => false, now: () => performance.now() }));
     expect(await get(d, '/clean', '{}')).toEqual({ path: '/clean', n: 1 });
     await sleep(30);
     expect(arrivals.length).toBe(1);
