@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { NotApplicableError } from '../failures.js';
 import type { AggregateSpec } from '../profile/target-profile.js';
 import type { Actor, AggregateRef, Mutation, Outcome, SyncClient } from '../harness/actor.js';
-import { canonical, expectStatus, fail } from '../harness/assertions.js';
+import { canonical, expectStatus, fail, problemName } from '../harness/assertions.js';
 import type { CheckHarness } from '../harness/check-harness.js';
 import type { JsonObject } from '../harness/payloads.js';
 import type { TargetResponse } from '../target/target.js';
@@ -81,6 +81,19 @@ export function expectReplayOf(first: Outcome, replay: Outcome, requirement = 'O
   }
   if (canonical(withoutMarker(first)) !== canonical(withoutMarker(replay))) {
     fail('CONF_E_REPLAY_NOT_IDENTICAL', requirement, 'duplicate push outcome (apart from replayed)', withoutMarker(first), withoutMarker(replay));
+  }
+}
+
+/**
+ * A reused clientMutationId was refused as idempotency-key-reuse and the answer carries no part of
+ * the cached outcome (OFS-IDEM-007). `what` names the reuse in the failure.
+ */
+export function expectKeyReuseRejected(o: Outcome, what: string): void {
+  if (o.status !== 'rejected' || problemName(o.problem) !== 'idempotency-key-reuse') {
+    fail('CONF_E_KEY_REUSE_ACCEPTED', 'OFS-IDEM-007', `outcome of ${what}`, 'rejected idempotency-key-reuse', o.problem ? `${o.status} ${String(o.problem.type)}` : o.status);
+  }
+  if (o.replayed === true || o.newVersion !== undefined || o.eventId !== undefined || o.etag !== undefined) {
+    fail('CONF_E_CACHED_BODY_LEAKED', 'OFS-IDEM-007', `answer to ${what}`, 'no part of the cached outcome', o);
   }
 }
 

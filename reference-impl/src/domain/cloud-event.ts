@@ -30,13 +30,18 @@ export function eventSubject(row: Pick<ChangeRow, 'tenantId' | 'module' | 'aggre
   return `sync.${row.tenantId}.${row.module}.${row.aggregate.type}.${row.eventType}`;
 }
 
+/** CloudEvent `type` of a change. */
+export function eventType(row: Pick<ChangeRow, 'module' | 'aggregate' | 'eventType'>): string {
+  return `org.syncproof.${row.module}.${row.aggregate.type}.${row.eventType}`;
+}
+
 /** The CloudEvent of a change. */
 export function toCloudEvent(row: ChangeRow): SyncCloudEvent {
   return {
     specversion: '1.0',
     id: row.eventId,
     source: `/syncproof/${row.module}`,
-    type: `org.syncproof.${row.module}.${row.aggregate.type}.${row.eventType}`,
+    type: eventType(row),
     subject: row.aggregate.id,
     time: row.committedAt,
     datacontenttype: 'application/json',

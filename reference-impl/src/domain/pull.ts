@@ -29,32 +29,18 @@ function tenantTag(tenantId: string): string {
 const tenantTags = new Map<string, string>();
 const MAX_TENANT_TAGS = 4096;
 
-/**
- * The last cursor encoded per tenant. A tenant's clients mostly pull up to the same head, so the
- * next pull usually presents — and ends at — that cursor: decoding and encoding it again is a look-up.
- */
-const lastCursors = new Map<string, { readonly seq: number; readonly cursor: string }>();
-
 /** Encodes a change seq of `tenantId` as a cursor. */
 export function encodeCursor(tenantId: string, seq: number): string {
-  const last = lastCursors.get(tenantId);
-  if (last !== undefined && last.seq === seq) return last.cursor;
-  const cursor = Buffer.from(`c${seq}.${tenantTag(tenantId)}`, 'utf8').toString('base64url');
-  if (last === undefined && lastCursors.size >= MAX_TENANT_TAGS) lastCursors.clear();
-  lastCursors.set(tenantId, { seq, cursor });
-  return cursor;
+  return Buffer.from(`c${seq}.${tenantTag(tenantId)}`, 'utf8').toString('base64url');
 }
 
 /** Decodes a cursor of `tenantId`; undefined when it is not one of ours or belongs to another tenant. */
 export function decodeCursor(tenantId: string, cursor: string): number | undefined {
-  // The cursor this server last issued for the tenant (encoding is deterministic, so it decodes
-  // to the seq it was made from).
-  const last = lastCursors.get(tenantId);
-  if (last !== undefined && last.cursor === cursor) return last.seq;
   if (cursor.length === 0 || cursor.length > 64 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
   const m = /^c(0|[1-9]\d{0,15})\.([0-9a-f]{12})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!m || m[2] !== tenantTag(tenantId)) return undefined;
   const seq = Number(m[1]);
+  // Only the canonical spelling: base64url admits other encodings of the same bytes.
   return Number.isSafeInteger(seq) && encodeCursor(tenantId, seq) === cursor ? seq : undefined;
 }
 

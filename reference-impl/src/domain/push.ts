@@ -461,7 +461,11 @@ export function outcomeJson(o: Outcome): string {
   return canonicalJson(o);
 }
 
-function appliedJson(cmid: string, seq: number, version: number, eventId: string): string {
+/**
+ * Canonical JSON of an applied outcome, written out (ids are validated UUIDs: nothing to escape).
+ * Stores that keep applied records compact rebuild the recorded bytes with it.
+ */
+export function appliedJson(cmid: string, seq: number, version: number, eventId: string): string {
   return `{"clientMutationId":"${cmid}","clientSeq":${seq},"etag":"\\"${version}\\"","eventId":"${eventId}","newVersion":${version},"status":"applied"}`;
 }
 

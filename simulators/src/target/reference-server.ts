@@ -4,7 +4,7 @@
  * CloudEvent builder, so the simulated relay publishes exactly what the real relay would.
  */
 import { createInProcessCore } from '../../../reference-impl/src/in-process/in-process-core.js';
-import { eventSubject } from '../../../reference-impl/src/domain/cloud-event.js';
+import { eventSubject, eventType } from '../../../reference-impl/src/domain/cloud-event.js';
 import { defectNames } from '../../../reference-impl/src/defects/catalogue.js';
 import type { ChangeRow } from '../../../reference-impl/src/ports/records.js';
 import type { Clock } from '../env/clock.js';
@@ -41,7 +41,7 @@ function messageLabels(): (row: ChangeRow) => { subject: string; type: string } 
     const byEvent = level(level(level(root, row.tenantId), row.module), row.aggregate.type);
     let labels = byEvent.get(row.eventType);
     if (labels === undefined) {
-      labels = { subject: eventSubject(row), type: `org.syncproof.${row.module}.${row.aggregate.type}.${row.eventType}` };
+      labels = { subject: eventSubject(row), type: eventType(row) };
       byEvent.set(row.eventType, labels);
     }
     return labels;

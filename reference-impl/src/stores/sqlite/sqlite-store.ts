@@ -40,6 +40,7 @@ import type {
   PendingSeq,
 } from '../../ports/records.js';
 import { StoreError, type ChangePage, type StoreTx, type SyncStore, type TxScope } from '../../ports/store.js';
+import { appliedJson } from '../../domain/push.js';
 import { RecentCache } from './recent-cache.js';
 import { SQLITE_MIGRATIONS } from './schema.js';
 
@@ -184,7 +185,9 @@ class SqliteStore implements GroupableSqliteStore {
     let result: T;
     try {
       result = this.runTx(() => {
-        this.checkDataVersion();
+        // Inside a group the write lock is held since beginGroup, which checked: no other
+        // connection can have committed since.
+        if (!this.groupOpen) this.checkDataVersion();
         const keys = scope.idempotencyKeys;
         if (keys !== undefined && keys.length > 1) this.prefetchIdempotency(scope.tenantId, keys, t);
         const r = fn(this.tx);
@@ -217,6 +220,7 @@ class SqliteStore implements GroupableSqliteStore {
     };
     this.group.begin.run();
     this.groupOpen = true;
+    this.checkDataVersion();
   }
 
   commitGroup(): void {
@@ -607,14 +611,6 @@ function pushIdemParams(rec: IdempotencyRecord, params: unknown[]): void {
   );
 }
 
-/**
- * The canonical JSON of an applied push outcome (members in canonical order; the key and event
- * id are UUIDs, so nothing needs escaping). Must stay byte-identical to the core's `outcomeJson`.
- */
-function appliedBody(key: string, clientSeq: number, version: number, eventId: string): string {
-  return `{"clientMutationId":"${key}","clientSeq":${clientSeq},"etag":"\\"${version}\\"","eventId":"${eventId}","newVersion":${version},"status":"applied"}`;
-}
-
 const APPLIED_BODY = /^\{"clientMutationId":"[^"\\]*","clientSeq":\d+,"etag":"\\"(\d{1,15})\\"","eventId":"([0-9a-f-]{36})","newVersion":\d+,"status":"applied"\}$/;
 
 /**
@@ -626,7 +622,7 @@ function parseAppliedBody(key: string, clientSeq: number, body: string): { versi
   if (!m) return undefined;
   const version = Number(m[1]);
   const eventId = m[2] as string;
-  return appliedBody(key, clientSeq, version, eventId) === body ? { version, eventId } : undefined;
+  return appliedJson(key, clientSeq, version, eventId) === body ? { version, eventId } : undefined;
 }
 
 function migrate(db: Database.Database): void {
@@ -698,7 +694,7 @@ function idemFromRow(r: Row): IdempotencyRecord {
     const version = r.applied_version as number;
     const eventId = r.event_id as string;
     const clientSeq = r.client_seq as number;
-    body = appliedBody(key, clientSeq, version, eventId);
+    body = appliedJson(key, clientSeq, version, eventId);
     // What JSON.parse(body) returns (members in the same order), without parsing.
     value = { clientMutationId: key, clientSeq, etag: `"${version}"`, eventId, newVersion: version, status: 'applied' };
   }
