@@ -280,3 +280,29 @@ test('a version 1 database is migrated in place and reads back unchanged', () =>
     raw.close();
   }
 });
+
+test('rows append in arrival order while unique key indexes still refuse a second row per key (schema v4)', () => {
+  const file = join(dir, 'v4.db');
+  const store = openSqliteStore({ filename: file });
+  const rec = { tenantId: T, key: cmid(1), fingerprint: 'a'.repeat(64), recordedAt: 1, status: 200, body: '{"v":1}' };
+  store.transaction({ tenantId: T }, (tx) => {
+    tx.putIdempotency(rec, false);
+    tx.putAggregate({ tenantId: T, module: 'clinic', type: 'note', id: id(1), version: 1, state: { v: 1 }, updatedAt: '2026-01-01T00:00:00.000Z' });
+  });
+  // An expired record replaced in place, and a new version of the aggregate: still one row each.
+  store.transaction({ tenantId: T }, (tx) => {
+    tx.putIdempotency({ ...rec, body: '{"v":2}', recordedAt: 9 }, true);
+    tx.putAggregate({ tenantId: T, module: 'clinic', type: 'note', id: id(1), version: 2, state: { v: 2 }, updatedAt: '2026-01-01T00:00:01.000Z' });
+  });
+  store.close();
+  const raw = new Database(file);
+  try {
+    expect(raw.prepare('SELECT body, recorded_at FROM idempotency').all()).toEqual([{ body: '{"v":2}', recorded_at: 9 }]);
+    expect(raw.prepare('SELECT version FROM aggregates').all()).toEqual([{ version: 2 }]);
+    const dup = (sql: string) => () => raw.prepare(sql).run();
+    expect(dup(`INSERT INTO idempotency (tenant_id, key, fingerprint, recorded_at, status, body) SELECT tenant_id, key, fingerprint, 10, status, body FROM idempotency`)).toThrow(/UNIQUE/);
+    expect(dup(`INSERT INTO aggregates (tenant_id, type, id, module, version, state, updated_at) SELECT tenant_id, type, id, module, 3, state, updated_at FROM aggregates`)).toThrow(/UNIQUE/);
+  } finally {
+    raw.close();
+  }
+});

@@ -135,4 +135,49 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE idempotency ADD COLUMN applied_version INTEGER;
   ALTER TABLE idempotency ADD COLUMN event_id TEXT;
   `,
+  // v4 — rows in arrival order, keys in narrow indexes. Idempotency keys and aggregate ids are
+  // random UUIDs, so every insert into a B-tree ordered by them lands on another page, and a commit
+  // writes each page it touched to the WAL whole. As WITHOUT ROWID tables whole rows lived in
+  // those B-trees (about 17 idempotency rows per 4 KB page); now the rows append to rowid tables
+  // and only (tenant, key) / (tenant, type, id) sit in the random-order unique indexes, several
+  // times as many per page: a group commit touches fewer distinct pages per mutation.
+  `
+  CREATE TABLE idempotency_v4 (
+    tenant_id       TEXT    NOT NULL,
+    key             TEXT    NOT NULL,
+    fingerprint     TEXT    NOT NULL,
+    recorded_at     INTEGER NOT NULL,
+    client_id       TEXT,
+    client_seq      INTEGER,
+    status          INTEGER NOT NULL,
+    body            TEXT    NOT NULL,
+    headers         TEXT,
+    applied_version INTEGER,
+    event_id        TEXT
+  );
+  INSERT INTO idempotency_v4 (tenant_id, key, fingerprint, recorded_at, client_id, client_seq, status, body, headers, applied_version, event_id)
+    SELECT tenant_id, key, fingerprint, recorded_at, client_id, client_seq, status, body, headers, applied_version, event_id
+    FROM idempotency ORDER BY recorded_at;
+  DROP TABLE idempotency;
+  ALTER TABLE idempotency_v4 RENAME TO idempotency;
+  CREATE UNIQUE INDEX idempotency_key ON idempotency (tenant_id, key);
+  CREATE INDEX idempotency_recorded ON idempotency (recorded_at);
+
+  CREATE TABLE aggregates_v4 (
+    tenant_id  TEXT    NOT NULL,
+    type       TEXT    NOT NULL,
+    id         TEXT    NOT NULL,
+    module     TEXT    NOT NULL,
+    version    INTEGER NOT NULL,
+    state      TEXT    NOT NULL,
+    updated_at TEXT    NOT NULL,
+    idx        TEXT,
+    state_seq  INTEGER
+  );
+  INSERT INTO aggregates_v4 (tenant_id, type, id, module, version, state, updated_at, idx, state_seq)
+    SELECT tenant_id, type, id, module, version, state, updated_at, idx, state_seq FROM aggregates;
+  DROP TABLE aggregates;
+  ALTER TABLE aggregates_v4 RENAME TO aggregates;
+  CREATE UNIQUE INDEX aggregates_key ON aggregates (tenant_id, type, id);
+  `,
 ];
