@@ -7,22 +7,20 @@
 import { andThen } from '../domain/maybe.js';
 import { etagFor } from '../domain/ids.js';
 import type { RestWriteRequest } from '../domain/api.js';
+import { findDefinition } from '../domain/rest.js';
 import type { RequestContext } from '../domain/types.js';
 import type { AggregateRow } from '../ports/records.js';
 import type { Store } from '../ports/store.js';
 import { defineDefect, type AnyCore } from './defect.js';
 import { wrapCore } from './wrap-ports.js';
 
-/** Aggregate type of a REST collection (`stock-items` → `stock-item`). */
-export function typeOfCollection(collection: string): string {
-  return collection.endsWith('s') ? collection.slice(0, -1) : collection;
-}
-
 function ignoreIfMatch(core: AnyCore, store: Store): AnyCore {
   return wrapCore(core, {
     restWrite: (ctx: RequestContext, req: RestWriteRequest) => {
-      if (req.kind !== 'patch' || req.ifMatch === undefined || req.id === undefined) return core.restWrite(ctx, req);
-      const current = store.findAggregate(ctx.tenantId, typeOfCollection(req.collection), req.id) as AggregateRow | undefined | Promise<AggregateRow | undefined>;
+      const mod = core.deps.modules.get(req.module);
+      const def = mod && findDefinition(mod, req.collection);
+      if (req.kind !== 'patch' || req.ifMatch === undefined || req.id === undefined || !def) return core.restWrite(ctx, req);
+      const current = store.findAggregate(ctx.tenantId, def.type, req.id) as AggregateRow | undefined | Promise<AggregateRow | undefined>;
       return andThen(current, (row) => core.restWrite(ctx, row ? { ...req, ifMatch: etagFor(row.version) } : req));
     },
   });

@@ -43,7 +43,8 @@ function problemResponse(p: Problem, extraHeaders?: Record<string, string>): Res
   };
 }
 
-function findDefinition(mod: ModuleDefinition, collection: string): AggregateDefinition | undefined {
+/** The aggregate definition served under a REST collection of `mod` (`stock-items` → stock-item). */
+export function findDefinition(mod: ModuleDefinition, collection: string): AggregateDefinition | undefined {
   for (const def of mod.aggregates.values()) if (def.collection === collection) return def;
   return undefined;
 }

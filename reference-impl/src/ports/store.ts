@@ -90,7 +90,9 @@ export interface StoreTx {
   // --- change log + outbox (TR §7, §8.1)
   /**
    * Appends a change; the store assigns its `seq` (PostgreSQL only at flush, so nothing is
-   * returned).
+   * returned). The row is handed over: the caller never reads or changes it again, so a store may
+   * keep the object itself. The core passes complete rows with `seq: 0` and `publishedAt: null`
+   * (domain/commit.ts), which the memory store adopts and numbers in place instead of copying.
    */
   appendChange(row: Omit<ChangeRow, 'seq' | 'publishedAt'>): void;
 

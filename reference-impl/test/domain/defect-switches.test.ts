@@ -3,7 +3,7 @@
  * unknown ones, and the switches taking effect in a push.
  */
 import { describe, expect, test } from 'vitest';
-import { DEFECT_CATALOGUE, defectSet, NO_DEFECTS } from '../../src/domain/defects.js';
+import { DOMAIN_DEFECTS, defectSet, NO_DEFECTS } from '../../src/domain/defects.js';
 import { ctxOf, makeCore, mutation, outcomesOf, payloads, pushBody, uuid } from './helpers.js';
 
 describe('defectSet', () => {
@@ -16,7 +16,7 @@ describe('defectSet', () => {
   });
 
   test('an unknown name is a TypeError listing the known switches', () => {
-    expect(() => defectSet('lost-updates')).toThrow(new TypeError(`unknown planted defect 'lost-updates' (known: ${Object.keys(DEFECT_CATALOGUE).join(', ')})`));
+    expect(() => defectSet('lost-updates')).toThrow(new TypeError(`unknown planted defect 'lost-updates' (known: ${DOMAIN_DEFECTS.join(', ')})`));
     expect(() => defectSet(['lost-update', 'toString'])).toThrow(TypeError);
   });
 });
