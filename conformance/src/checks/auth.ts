@@ -10,7 +10,7 @@ import type { Actor, Mutation } from '../harness/actor.js';
 import { expectProblem, expectStatus, fail, problemName } from '../harness/assertions.js';
 import type { CheckHarness } from '../harness/check-harness.js';
 import { NotApplicableError } from '../failures.js';
-import { createAggregate, expectOutcomeStatus, expectReplayOf, mustRead, readResource } from './support.js';
+import { createAggregate, expectAbsent, expectOutcomeStatus, expectReplayOf, mustReadBack } from './support.js';
 import { entriesReferencing, readAudit } from './audit-support.js';
 
 function b64url(value: unknown): string {
@@ -25,10 +25,7 @@ async function expectRefused(h: CheckHarness, actor: Actor, token: string, requi
   const r = await client.push([m], { token });
   if (r.res.status === 200) fail('CONF_E_AUTH_ACCEPTED', requirement, `push with ${what}`, '401 unauthorized', r.res.status);
   expectProblem(r.res, 'unauthorized', requirement, `push with ${what}`, 401);
-  if (agg.collection) {
-    const read = await readResource(actor, agg, m.aggregate.id);
-    expectStatus(read.res, 404, 'OFS-SYNC-009', `GET of the mutation pushed with ${what}`);
-  }
+  await expectAbsent(actor, agg, m.aggregate.id, 'OFS-SYNC-009', `the mutation pushed with ${what}`);
   return m;
 }
 
@@ -46,7 +43,7 @@ export const authChecks: CheckDefinitions = {
       const refused = await client.push([m], { token: expired });
       if (refused.res.status === 200) fail('CONF_E_AUTH_ACCEPTED', 'OFS-AUTH-001', 'push with an expired token', '401 unauthorized', 200);
       expectProblem(refused.res, 'unauthorized', 'OFS-AUTH-001', 'push with an expired token', 401);
-      if (agg.collection) expectStatus((await readResource(a, agg, m.aggregate.id)).res, 404, 'OFS-SYNC-009', 'GET after the refused upload');
+      await expectAbsent(a, agg, m.aggregate.id, 'OFS-SYNC-009', 'the refused upload');
       // The client kept its queue: the same mutation with a fresh token applies.
       const retried = await client.pushOne(m);
       expectOutcomeStatus(retried, 'applied', 'OFS-SYNC-009', 'the queued mutation retried with a fresh token');
@@ -102,7 +99,7 @@ export const authChecks: CheckDefinitions = {
       } else {
         expectProblem(r.res, 'actor-mismatch', 'OFS-AUTH-004', 'upload of another actor\'s mutation', 403);
       }
-      if (agg.collection) expectStatus((await readResource(owner, agg, m.aggregate.id)).res, 404, 'OFS-AUTH-004', 'GET of the refused mutation');
+      await expectAbsent(owner, agg, m.aggregate.id, 'OFS-AUTH-004', 'the refused mutation', { code: 'CONF_E_ACTOR_SPOOF' });
     },
   },
 
@@ -126,10 +123,8 @@ export const authChecks: CheckDefinitions = {
       }
       const replay = await client.pushOne(m, { token: demoted });
       expectReplayOf(first, replay, 'OFS-AUTH-006');
-      if (agg.collection) {
-        const r = await mustRead(pharmacist, agg, created.ref.id);
-        if (r.version !== created.version) fail('CONF_E_STORED_REJECTED', 'OFS-AUTH-005', 'stock item after the rejection', created.version, r.version);
-      }
+      const r = await mustReadBack(pharmacist, agg, created.ref.id);
+      if (r.version !== created.version) fail('CONF_E_STORED_REJECTED', 'OFS-AUTH-005', 'stock item after the rejection', created.version, r.version);
       const { entries } = await readAudit(auditor, h.profile.audit.eventsPath ?? '/v1/audit/events');
       const events = entriesReferencing(entries, created.ref.id);
       if (events.length !== 1) fail('CONF_E_AUDIT_COUNT', 'OFS-AUD-013', `audit events referencing ${agg.type} ${created.ref.id}`, 1, events.length);

@@ -13,10 +13,12 @@ import {
   collectionOf,
   createAggregate,
   differingFields,
-  expectOutcomeStatus,
+  expectAbsent,
   expectKeyReuseRejected,
+  expectOutcomeStatus,
   expectReplayOf,
   mustRead,
+  mustReadBack,
   provokeConflict,
   readResource,
   sleep,
@@ -58,10 +60,8 @@ export const idempotencyChecks: CheckDefinitions = {
       const replay = await client.pushOne(created.mutation);
       expectReplayOf(created.outcome, replay);
       // Exactly once: the aggregate is still at the version of the first application.
-      if (agg.collection) {
-        const r = await mustRead(h.actor('tenantA'), agg, created.ref.id);
-        if (r.version !== created.version) fail('CONF_E_APPLIED_TWICE', 'OFS-IDEM-013', 'version after a duplicate push', created.version, r.version);
-      }
+      const r = await mustReadBack(h.actor('tenantA'), agg, created.ref.id);
+      if (r.version !== created.version) fail('CONF_E_APPLIED_TWICE', 'OFS-IDEM-013', 'version after a duplicate push', created.version, r.version);
       // A third delivery inside a larger batch is still a replay.
       const next = client.mutation({ aggregate: created.ref, op: 'update', baseVersion: created.version, payload: h.payload(agg, 'update') });
       const [again, applied] = await client.pushOk([created.mutation, next]);
@@ -115,12 +115,10 @@ export const idempotencyChecks: CheckDefinitions = {
       const o = await client.pushOne(other);
       expectKeyReuseRejected(o, 'a reused clientMutationId with another payload');
       if (o.problem?.status !== 422) fail('CONF_E_PROBLEM_TYPE', 'OFS-IDEM-007', 'idempotency-key-reuse problem status', 422, o.problem?.status);
-      if (agg.collection) {
-        const r = await mustRead(a, agg, created.ref.id);
-        const changed = differingFields(r.state, created.payload);
-        if (r.version !== created.version || changed.length > 0) {
-          fail('CONF_E_KEY_REUSE_ACCEPTED', 'OFS-IDEM-007', 'aggregate after a refused key reuse', { version: created.version, state: created.payload }, { version: r.version, state: r.state });
-        }
+      const r = await mustReadBack(a, agg, created.ref.id);
+      const changed = differingFields(r.state, created.payload);
+      if (r.version !== created.version || changed.length > 0) {
+        fail('CONF_E_KEY_REUSE_ACCEPTED', 'OFS-IDEM-007', 'aggregate after a refused key reuse', { version: created.version, state: created.payload }, { version: r.version, state: r.state });
       }
     },
   },
@@ -144,12 +142,9 @@ export const idempotencyChecks: CheckDefinitions = {
       for (const [field, reused] of reuses) {
         expectKeyReuseRejected(await client.pushOne(reused), `a reused clientMutationId with another ${field}`);
       }
-      if (agg.collection) {
-        const r = await mustRead(a, agg, created.ref.id);
-        if (r.version !== created.version + 1) fail('CONF_E_KEY_REUSE_ACCEPTED', 'OFS-IDEM-007', 'version after refused key reuses', created.version + 1, r.version);
-        const { res } = await readResource(a, agg, otherId);
-        if (res.status !== 404) fail('CONF_E_KEY_REUSE_ACCEPTED', 'OFS-IDEM-007', 'GET of the aggregate named only by a refused key reuse', 404, res.status);
-      }
+      const r = await mustReadBack(a, agg, created.ref.id);
+      if (r.version !== created.version + 1) fail('CONF_E_KEY_REUSE_ACCEPTED', 'OFS-IDEM-007', 'version after refused key reuses', created.version + 1, r.version);
+      await expectAbsent(a, agg, otherId, 'OFS-IDEM-007', 'the aggregate named only by a refused key reuse', { code: 'CONF_E_KEY_REUSE_ACCEPTED' });
     },
   },
 
@@ -280,11 +275,8 @@ export const idempotencyChecks: CheckDefinitions = {
       if (oB.eventId !== undefined && oB.eventId === a.outcome.eventId) {
         fail('CONF_E_TENANT_LEAK', 'OFS-IDEM-004', "tenant B's event id", `not ${a.outcome.eventId}`, oB.eventId);
       }
-      if (agg.collection) {
-        const seen = await readResource(h.actor('tenantB'), agg, a.ref.id);
-        expectStatus(seen.res, [403, 404], 'OFS-TEN-006', "tenant B reading tenant A's aggregate");
-        await mustRead(h.actor('tenantB'), agg, refB.id);
-      }
+      await expectAbsent(h.actor('tenantB'), agg, a.ref.id, 'OFS-TEN-006', "tenant B reading tenant A's aggregate", { statuses: [403, 404], code: 'CONF_E_TENANT_LEAK' });
+      await mustReadBack(h.actor('tenantB'), agg, refB.id);
     },
   },
 
@@ -306,10 +298,8 @@ export const idempotencyChecks: CheckDefinitions = {
       }
       expectOutcomeStatus(again, 'duplicate-expired', 'OFS-IDEM-009', 'duplicate after retention');
       if (again.replayed !== true) fail('CONF_E_REPLAY_MARKER_MISSING', 'OFS-IDEM-009', 'duplicate-expired marker', true, again.replayed);
-      if (agg.collection) {
-        const r = await mustRead(h.actor('tenantA'), agg, created.ref.id);
-        if (r.version !== created.version) fail('CONF_E_DUPLICATE_REAPPLIED', 'OFS-IDEM-009', 'version after the expired duplicate', created.version, r.version);
-      }
+      const r = await mustReadBack(h.actor('tenantA'), agg, created.ref.id);
+      if (r.version !== created.version) fail('CONF_E_DUPLICATE_REAPPLIED', 'OFS-IDEM-009', 'version after the expired duplicate', created.version, r.version);
     },
   },
 };

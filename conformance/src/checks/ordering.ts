@@ -7,7 +7,7 @@ import type { CheckDefinitions } from '../harness/run-check-body.js';
 import { ConformanceFailure, InconclusiveError, type FailureCode } from '../failures.js';
 import { expectStatus, fail, problemName } from '../harness/assertions.js';
 import { schemaErrors } from '../harness/contract-schemas.js';
-import { createAggregate, expectOutcomeStatus, mustRead, provokeConflict, readResource } from './support.js';
+import { createAggregate, expectAbsent, expectOutcomeStatus, mustReadBack, provokeConflict, readResource } from './support.js';
 import { runRealTarget } from '../../../simulators/real-target/run-real-target.js';
 import { profileRunSetup } from '../../../simulators/real-target/profile-setup.js';
 import { systemRealWorld } from '../../../simulators/cli/system-real-world.js';
@@ -51,11 +51,8 @@ export const orderingChecks: CheckDefinitions = {
       if (gap!.problem?.status !== 409) fail('CONF_E_PROBLEM_TYPE', 'OFS-SYNC-007', 'out-of-order problem status', 409, gap!.problem?.status);
       if (gap!.problem?.expectedSeq !== 2) fail('CONF_E_SHAPE', 'OFS-SYNC-007', 'out-of-order expectedSeq', 2, gap!.problem?.expectedSeq);
       expectOutcomeStatus(rest!, 'not-processed', 'OFS-SYNC-007', 'clientSeq 4 after the gap');
-      if (agg.collection) {
-        for (const m of [batch[1]!, batch[2]!]) {
-          const r = await readResource(a, agg, m.aggregate.id);
-          expectStatus(r.res, 404, 'OFS-SYNC-007', `GET of the aggregate of clientSeq ${m.clientSeq}`);
-        }
+      for (const m of [batch[1]!, batch[2]!]) {
+        await expectAbsent(a, agg, m.aggregate.id, 'OFS-SYNC-007', `the aggregate of clientSeq ${m.clientSeq}`, { code: 'CONF_E_ORDER' });
       }
       // The client fixes its queue: 2, 3, 4 now apply (nothing about the gap was recorded).
       const fixed = [make(2), batch[1]!, batch[2]!];
@@ -186,8 +183,14 @@ export const orderingChecks: CheckDefinitions = {
       const agg = h.aggregate('reject-stale');
       const a = h.actor('tenantA');
       const created = await createAggregate(h, a.client(), agg);
-      const r = await mustRead(a, agg, created.ref.id);
+      const r = await mustReadBack(a, agg, created.ref.id);
       if (r.version !== created.version) fail('CONF_E_SHAPE', 'OFS-SYNC-014', 'version read back', created.version, r.version);
+      if (agg.collection) {
+        // TR §5.3: the resource is served with the strong ETag of the version the outcome reported.
+        const { res } = await readResource(a, agg, created.ref.id);
+        const etag = `"${created.version}"`;
+        if (res.headers.etag !== etag) fail('CONF_E_SHAPE', 'OFS-CONF-011', 'ETag of the GET after an applied create', etag, res.headers.etag ?? '(absent)');
+      }
     },
   },
 };

@@ -4,7 +4,7 @@
  * fail with the requirement the step itself relies on.
  */
 import { randomUUID } from 'node:crypto';
-import { NotApplicableError } from '../failures.js';
+import { NotApplicableError, type FailureCode } from '../failures.js';
 import type { AggregateSpec } from '../profile/target-profile.js';
 import type { Actor, AggregateRef, Mutation, Outcome, SyncClient } from '../harness/actor.js';
 import { canonical, expectStatus, fail, problemName } from '../harness/assertions.js';
@@ -66,6 +66,88 @@ export async function mustRead(actor: Actor, agg: AggregateSpec, id: string, req
   expectStatus(res, 200, requirement, `GET ${agg.type} ${id}`);
   if (resource?.id !== id) fail('CONF_E_SHAPE', requirement, `id of GET ${agg.type} ${id}`, id, resource?.id);
   return resource as Resource;
+}
+
+/** One change of a pull page (TR §7). */
+export interface PulledChange {
+  readonly aggregate?: { readonly type?: string; readonly id?: string };
+  readonly version?: number;
+  readonly state?: JsonObject;
+}
+
+/** Every change of the actor's tenant the target's pull returns, page by page (at most 200 pages). */
+export async function pullAll(actor: Actor, requirement: string): Promise<PulledChange[]> {
+  const out: PulledChange[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 200; page += 1) {
+    const res = await actor.get(actor.syncPath(`pull?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`));
+    expectStatus(res, 200, requirement, 'pull');
+    const body = res.body as { changes?: PulledChange[]; nextCursor?: string; hasMore?: boolean };
+    out.push(...(body.changes ?? []));
+    cursor = body.nextCursor;
+    if (!body.hasMore || !cursor) break;
+  }
+  return out;
+}
+
+/** The latest change of aggregate `type`/`id` among `changes`, if any. */
+function latestChangeOf(changes: readonly PulledChange[], type: string, id: string): PulledChange | undefined {
+  let latest: PulledChange | undefined;
+  for (const c of changes) {
+    if (c.aggregate?.type !== type || c.aggregate.id !== id) continue;
+    if (latest === undefined || (c.version ?? 0) >= (latest.version ?? 0)) latest = c;
+  }
+  return latest;
+}
+
+/**
+ * The aggregate as the target gives it back: its REST resource when the profile names a
+ * collection, otherwise its latest change in the tenant's pull. A target without REST collections
+ * is then still read back — a check never passes a "nothing changed" or "stored once" half it did
+ * not look at. `undefined` when the target has no such aggregate (404, or no change of it).
+ */
+export async function readBack(actor: Actor, agg: AggregateSpec, id: string, requirement = 'OFS-SYNC-014'): Promise<Resource | undefined> {
+  if (agg.collection) {
+    const { res, resource } = await readResource(actor, agg, id);
+    expectStatus(res, [200, 404], requirement, `GET ${agg.type} ${id}`);
+    if (res.status === 404) return undefined;
+    if (resource?.id !== id) fail('CONF_E_SHAPE', requirement, `id of GET ${agg.type} ${id}`, id, resource?.id);
+    return resource;
+  }
+  const change = latestChangeOf(await pullAll(actor, requirement), agg.type, id);
+  if (change === undefined) return undefined;
+  if (typeof change.version !== 'number' || typeof change.state !== 'object' || change.state === null) {
+    fail('CONF_E_SHAPE', 'OFS-SYNC-012', `pulled change of ${agg.type} ${id}`, 'a version and a state object', change);
+  }
+  return { id, type: agg.type, version: change.version, state: change.state };
+}
+
+/** {@link readBack} of an aggregate that must exist (OFS-SYNC-014: applied writes are durable and readable). */
+export async function mustReadBack(actor: Actor, agg: AggregateSpec, id: string, requirement = 'OFS-SYNC-014'): Promise<Resource> {
+  const r = await readBack(actor, agg, id, requirement);
+  if (r === undefined) fail('CONF_E_STATUS', requirement, `${agg.type} ${id} read back (${agg.collection ? 'GET' : 'pull'})`, 'present', 'absent');
+  return r;
+}
+
+/**
+ * The target shows `actor` no aggregate `id`: a GET answers one of `statuses` (404 by default;
+ * a foreign tenant's object may also be 403), or — without a REST collection — the actor's pull has
+ * no change of it. A refused write that shows up anyway fails with `code`.
+ */
+export async function expectAbsent(
+  actor: Actor,
+  agg: AggregateSpec,
+  id: string,
+  requirement: string,
+  what: string,
+  options: { readonly statuses?: readonly number[]; readonly code?: FailureCode } = {},
+): Promise<void> {
+  if (agg.collection) {
+    expectStatus((await readResource(actor, agg, id)).res, options.statuses ?? [404], requirement, what);
+    return;
+  }
+  const change = latestChangeOf(await pullAll(actor, requirement), agg.type, id);
+  if (change !== undefined) fail(options.code ?? 'CONF_E_STORED_REJECTED', requirement, `${what} (pull)`, 'no change of it', change);
 }
 
 /** The outcome without the replay marker. */
