@@ -21,6 +21,32 @@ function phiAggregate(h: CheckHarness): AggregateSpec {
   return agg;
 }
 
+/** One `entity[].detail[]` entry of a FHIR AuditEvent. */
+interface EntityDetail {
+  readonly type?: unknown;
+  readonly valueString?: unknown;
+}
+
+/** `<name>=<integer>` pairs joined by `;` (TR §9.2: `base=<n>;server=<n>;result=<n>`). */
+const VERSIONS_VALUE = /^[A-Za-z]+=\d+(?:;[A-Za-z]+=\d+)*$/;
+
+/**
+ * The `versions` detail (TR §9.2) of the AuditEvent's entity that references `aggregateId`
+ * (`what.reference` `<FhirType>/<id>`): an `entity[].detail[]` entry with `type === 'versions'` whose
+ * valueString states versions. Undefined when there is none.
+ */
+export function versionsDetail(event: unknown, aggregateId: string): EntityDetail | undefined {
+  const entities = (event as { entity?: unknown } | undefined)?.entity;
+  if (!Array.isArray(entities)) return undefined;
+  for (const entity of entities as { what?: { reference?: unknown }; detail?: unknown }[]) {
+    const reference = entity?.what?.reference;
+    if (typeof reference !== 'string' || !reference.endsWith(`/${aggregateId}`) || !Array.isArray(entity.detail)) continue;
+    const found = (entity.detail as EntityDetail[]).find((d) => d?.type === 'versions' && typeof d.valueString === 'string' && VERSIONS_VALUE.test(d.valueString));
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Resolves a fresh conflict on a PHI aggregate whose PHI fields carry canary values. */
 async function resolvePhiConflict(h: CheckHarness, tenant: 'tenantA' | 'tenantB' = 'tenantA'): Promise<{ aggregateId: string; canaries: string[]; resolver: Actor }> {
   const agg = phiAggregate(h);
@@ -74,7 +100,10 @@ export const auditChecks: CheckDefinitions = {
       if (errors.length > 0) fail('CONF_E_AUDIT_SHAPE', 'OFS-AUD-002', 'audit event against audit-event.schema.json (FHIR R4 / IHE BALP)', 'valid', errors.join('; '));
       const text = JSON.stringify(event);
       if (!text.includes(resolver.sub)) fail('CONF_E_AUDIT_SHAPE', 'OFS-AUD-002', 'audit event agent (who)', resolver.sub, (event as { agent?: unknown }).agent);
-      if (!/"type"\s*:\s*"versions"|versions/.test(text)) fail('CONF_E_AUDIT_SHAPE', 'OFS-AUD-002', 'versions involved', 'an entity detail of type versions', (event as { entity?: unknown }).entity);
+      const versions = versionsDetail(event, aggregateId);
+      if (versions === undefined) {
+        fail('CONF_E_AUDIT_SHAPE', 'OFS-AUD-002', `versions involved: detail of the entity referencing ${aggregateId}`, 'an entry { type: "versions", valueString: "base=<n>;server=<n>;result=<n>" }', (event as { entity?: unknown }).entity);
+      }
       const leaked = canaries.filter((c) => text.includes(c));
       if (leaked.length > 0) fail('CONF_E_AUDIT_PHI', 'OFS-AUD-003', 'PHI canary values in the audit event', 'none', leaked);
     },

@@ -181,6 +181,10 @@ export const eventChecks: CheckDefinitions = {
           { cause: err },
         );
       }
+      // Positive controls: real creates applied just before and just after the probe, whose events
+      // the observer must see on the very subject the probe publishes to. Not seeing the client's
+      // message proves nothing unless a real event on that subject and stream is seen.
+      const before = await createAggregate(h, a.client(), agg);
       try {
         const body = JSON.stringify({ specversion: '1.0', id: randomUUID(), data: { clientMutationId: fakeCmid, tenantId: a.tenantId } });
         await jetstream(nc, { timeout: 2_000 }).publish(subject, body).catch(() => undefined);
@@ -189,9 +193,19 @@ export const eventChecks: CheckDefinitions = {
       } finally {
         await nc.close().catch(() => undefined);
       }
+      const after = await createAggregate(h, a.client(), agg);
       await sleep(500);
-      const events = await eventsFor(h, a.tenantId, since, new Set([fakeCmid]), 0);
-      if (events.length > 0) fail('CONF_E_EVENT_PUBLISH_ALLOWED', 'OFS-EVT-007', 'messages published with client credentials', 0, events.length);
+      const controls = [before, after].map((c) => c.mutation.clientMutationId);
+      const events = await eventsFor(h, a.tenantId, since, new Set([fakeCmid, ...controls]), controls.length);
+      const injected = events.filter((e) => cmidOf(e) === fakeCmid);
+      if (injected.length > 0) fail('CONF_E_EVENT_PUBLISH_ALLOWED', 'OFS-EVT-007', 'messages published with client credentials', 0, injected.length);
+      const unseen = controls.filter((cmid) => !events.some((e) => cmidOf(e) === cmid && e.subject === subject));
+      if (unseen.length > 0) {
+        throw new InconclusiveError(
+          `the observer saw no event on ${subject} in stream ${nats.stream} for ${unseen.length} of ${controls.length} applied control create(s) ` +
+            `made around the publish attempt, so not seeing the client's message proves nothing`,
+        );
+      }
     },
   },
 };

@@ -13,16 +13,36 @@ import type { CheckHarness } from '../harness/check-harness.js';
 import type { TargetRequest, TargetResponse } from '../target/target.js';
 import { expectOutcomeStatus, readResource } from './support.js';
 
-/** An error answer is a contract problem: problem+json, closed-list type, allowed status. */
-export function expectContractError(res: TargetResponse, requirement: string, what: string): void {
+/**
+ * An error answer is a contract problem: problem+json, closed-list type, allowed status. With
+ * `mustRefuse`, the input is one the contract never accepts, so anything but a 4xx problem fails;
+ * without it a 2xx/3xx passes (the input may legitimately be accepted).
+ */
+export function expectContractError(res: TargetResponse, requirement: string, what: string, options: { mustRefuse?: boolean } = {}): void {
   if (res.status >= 500) fail('CONF_E_SERVER_ERROR', 'OFS-SEC-006', `${what}: status`, '< 500', `${res.status} ${summary(res)}`);
-  if (res.status < 400) return;
+  if (res.status < 400) {
+    if (!options.mustRefuse) return;
+    fail('CONF_E_STATUS', 'OFS-SEC-006', `${what} (input the contract never accepts): status`, 'a 4xx problem+json', `${res.status} ${summary(res)}`);
+  }
   const ct = (res.headers['content-type'] ?? '').toLowerCase();
   if (!ct.startsWith('application/problem+json')) fail('CONF_E_NOT_PROBLEM_JSON', requirement, `${what}: content-type of ${res.status}`, 'application/problem+json', ct || '(none)');
   const type = (res.body as { type?: unknown } | undefined)?.type;
   const known = typeof type === 'string' ? problemTypeByUri(type) : undefined;
   if (!known) fail('CONF_E_PROBLEM_TYPE', requirement, `${what}: problem type`, 'a type from the closed list', type);
   if (!known.statuses.includes(res.status)) fail('CONF_E_PROBLEM_TYPE', requirement, `${what}: status of ${known.name}`, known.statuses.join(' or '), res.status);
+}
+
+/** Most mutations one push may carry (TR §12; contracts/openapi/sync-api.yaml PushRequest maxItems). */
+export const BATCH_LIMIT = 500;
+
+/**
+ * True when `body` could be a push at all: an object with a string `clientId` and an array
+ * `mutations` (PushRequest's required members). Anything else is refused by the contract.
+ */
+function pushShaped(body: unknown): boolean {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
+  const b = body as { clientId?: unknown; mutations?: unknown };
+  return typeof b.clientId === 'string' && Array.isArray(b.mutations);
 }
 
 /** A valid push body for `actor`, the base of the mutated ones. */
@@ -94,20 +114,41 @@ export const robustnessChecks: CheckDefinitions = {
       const withCollection = h.profile.aggregates.filter((g) => g.collection);
       const col = withCollection[0]?.collection ?? 'items';
       const appendCol = h.profile.aggregates.find((g) => g.policy === 'merge-append' && g.collection)?.collection ?? col;
-      const ops: ((v: unknown, raw: string, k: string) => TargetRequest)[] = [
-        (v) => ({ method: 'POST', path: a.syncPath('push'), body: v }),
-        (_v, raw) => ({ method: 'POST', path: a.syncPath('push'), rawBody: raw, headers: { 'content-type': 'application/json' } }),
-        (_v, raw) => ({ method: 'POST', path: a.syncPath('push'), rawBody: raw, headers: { 'content-type': 'text/plain' } }),
-        (_v, _r, k) => ({ method: 'GET', path: a.syncPath(`pull?cursor=${encodeURIComponent(k)}&limit=${encodeURIComponent(k)}`) }),
-        (_v, _r, k) => ({ method: 'GET', path: a.syncPath(`conflicts?status=${encodeURIComponent(k)}`) }),
-        (v, _r, k) => ({ method: 'POST', path: a.syncPath(`conflicts/${encodeURIComponent(k || id)}/resolve`), body: v }),
-        (v, _r, k) => ({ method: 'POST', path: a.restPath(col), body: v, headers: { 'idempotency-key': k || randomUUID() } }),
-        (v, _r, k) => ({ method: 'PATCH', path: a.restPath(col, id), body: v, headers: { 'idempotency-key': randomUUID(), 'if-match': k, 'content-type': 'application/merge-patch+json' } }),
-        (_v, _r, k) => ({ method: 'GET', path: a.restPath(withCollection[withCollection.length - 1]?.collection ?? col, encodeURIComponent(k || id)) }),
-        (v, _r, k) => ({ method: 'POST', path: a.restPath(appendCol, `${id}/entries`), body: v, headers: { 'idempotency-key': k || randomUUID() } }),
-        (_v, _r, k) => ({ method: 'GET', path: `${h.profile.audit.eventsPath ?? '/v1/audit/events'}?afterSeq=${encodeURIComponent(k)}` }),
-        (v) => ({ method: 'POST', path: '/v1/audit/envelopes', body: v }),
-        (v, _r, k) => ({ method: 'PUT', path: `/v1/audit/devices/${encodeURIComponent(k || 'd')}`, body: v }),
+      // Each operation with whether its input is one the contract never accepts (`mustRefuse`: the
+      // answer must be a 4xx problem). `false` only where the generated input may be valid.
+      const ops: { build: (v: unknown, raw: string, k: string) => TargetRequest; mustRefuse: (v: unknown) => boolean }[] = [
+        // A mutated valid push may still be a valid push (a dropped optional member, a payload value
+        // the module accepts), answered 200 with outcomes; a body that is not even push-shaped (every
+        // scalar, array or dictionary of `weird`, the deep object) never is.
+        { build: (v) => ({ method: 'POST', path: a.syncPath('push'), body: v }), mustRefuse: (v) => !pushShaped(v) },
+        // Raw JSON bodies: malformed ('{"clientId":', '[1,2'), schema-invalid ('{"mutations":[{}]}') or a
+        // string of at most 30 characters — shorter than any valid push (its clientId alone is a 36-character UUID).
+        { build: (_v, raw) => ({ method: 'POST', path: a.syncPath('push'), rawBody: raw, headers: { 'content-type': 'application/json' } }), mustRefuse: () => true },
+        // A push is application/json only: text/plain is 415 whatever it holds.
+        { build: (_v, raw) => ({ method: 'POST', path: a.syncPath('push'), rawBody: raw, headers: { 'content-type': 'text/plain' } }), mustRefuse: () => true },
+        // Query values may be valid: an empty value read as absent, a number as a limit, an opaque cursor.
+        { build: (_v, _r, k) => ({ method: 'GET', path: a.syncPath(`pull?cursor=${encodeURIComponent(k)}&limit=${encodeURIComponent(k)}`) }), mustRefuse: () => false },
+        // An empty status may be read as absent, and a generated string may name a real status.
+        { build: (_v, _r, k) => ({ method: 'GET', path: a.syncPath(`conflicts?status=${encodeURIComponent(k)}`) }), mustRefuse: () => false },
+        // No conflict with this id exists (random ids, never created): 404 or 400, never a resolution.
+        { build: (v, _r, k) => ({ method: 'POST', path: a.syncPath(`conflicts/${encodeURIComponent(k || id)}/resolve`), body: v }), mustRefuse: () => true },
+        // What a create body must hold is the module's resource schema, which the suite does not know
+        // in general: a generated body may satisfy a permissive one.
+        { build: (v, _r, k) => ({ method: 'POST', path: a.restPath(col), body: v, headers: { 'idempotency-key': k || randomUUID() } }), mustRefuse: () => false },
+        // The resource `id` was never created: 404 (or a 4xx for the precondition or body), never a write.
+        { build: (v, _r, k) => ({ method: 'PATCH', path: a.restPath(col, id), body: v, headers: { 'idempotency-key': randomUUID(), 'if-match': k, 'content-type': 'application/merge-patch+json' } }), mustRefuse: () => true },
+        // No resource with this id exists (random strings, or the never-created `id`): 404.
+        { build: (_v, _r, k) => ({ method: 'GET', path: a.restPath(withCollection[withCollection.length - 1]?.collection ?? col, encodeURIComponent(k || id)) }), mustRefuse: () => true },
+        // The parent `id` was never created: 404 (or 400 for the body), never an append.
+        { build: (v, _r, k) => ({ method: 'POST', path: a.restPath(appendCol, `${id}/entries`), body: v, headers: { 'idempotency-key': k || randomUUID() } }), mustRefuse: () => true },
+        // afterSeq may be valid (empty, or a number); whether this principal may read the log is
+        // auth.rbac-roles' question, not this check's.
+        { build: (_v, _r, k) => ({ method: 'GET', path: `${h.profile.audit.eventsPath ?? '/v1/audit/events'}?afterSeq=${encodeURIComponent(k)}` }), mustRefuse: () => false },
+        // Never an EnvelopeUploadRequest: `envelopes` is required, a push body has none, and no
+        // generated dictionary has a key that long (keys have at most 8 characters).
+        { build: (v) => ({ method: 'POST', path: '/v1/audit/envelopes', body: v }), mustRefuse: () => true },
+        // Never a DeviceKeyRegistration: `publicKeyJwk` is required (longer than any generated key).
+        { build: (v, _r, k) => ({ method: 'PUT', path: `/v1/audit/devices/${encodeURIComponent(k || 'd')}`, body: v }), mustRefuse: () => true },
       ];
       const base = validPush(h, a);
       const input = fc.record({
@@ -118,9 +159,10 @@ export const robustnessChecks: CheckDefinitions = {
       });
       await fc.assert(
         fc.asyncProperty(input, async ({ op, value, raw, key }) => {
-          const req = ops[op]!(value, raw, key);
+          const { build, mustRefuse } = ops[op]!;
+          const req = build(value, raw, key);
           const res = await a.request({ ...req, headers: { ...(req.headers ?? {}), authorization: `Bearer ${token}` } });
-          expectContractError(res, 'OFS-SEC-005', `${req.method} ${req.path.split('?')[0]}`);
+          expectContractError(res, 'OFS-SEC-005', `${req.method} ${req.path.split('?')[0]}`, { mustRefuse: mustRefuse(value) });
         }),
         { numRuns: 120, seed: h.seed, endOnFailure: true },
       ).catch((err: unknown) => {
@@ -166,9 +208,13 @@ export const robustnessChecks: CheckDefinitions = {
       const big = JSON.stringify({ clientId: client.clientId, mutations: [], pad: 'x'.repeat(1_100_000) });
       const r1 = await a.request({ method: 'POST', path: a.syncPath('push'), rawBody: big, headers: { 'content-type': 'application/json' } });
       expectProblem(r1, 'payload-too-large', 'OFS-SEC-008', 'push body of 1.1 MB', 413);
-      const mutations = Array.from({ length: 501 }, () => client.mutation({ aggregate: { type: agg.type, id: randomUUID() }, op: 'create', baseVersion: 0, payload: h.payload(agg, 'create') }));
+      const mutations = Array.from({ length: BATCH_LIMIT + 1 }, () => client.mutation({ aggregate: { type: agg.type, id: randomUUID() }, op: 'create', baseVersion: 0, payload: h.payload(agg, 'create') }));
       const r2 = await client.push(mutations);
-      expectProblem(r2.res, 'batch-too-large', 'OFS-SEC-008', 'push of 501 mutations', [413, 422]);
+      // OFS-SEC-008 / TR §12: `413 batch-too-large` with `limit: 500` (the contract's PayloadTooLarge
+      // response: `limit` names the limit). Nothing else, 422 included, is allowed.
+      expectProblem(r2.res, 'batch-too-large', 'OFS-SEC-008', `push of ${mutations.length} mutations`, 413);
+      const limit = (r2.res.body as { limit?: unknown }).limit;
+      if (limit !== BATCH_LIMIT) fail('CONF_E_SHAPE', 'OFS-SEC-008', `push of ${mutations.length} mutations: limit member of batch-too-large`, BATCH_LIMIT, limit ?? '(absent)');
       if (agg.collection) expectStatus((await readResource(a, agg, mutations[0]!.aggregate.id)).res, 404, 'OFS-SEC-007', 'GET of a mutation of the refused batch');
     },
   },

@@ -9,6 +9,15 @@ import type { EvidenceItem, TestResult } from '../../../traceability/src/results
 import type { RequirementLevel } from '../../../traceability/src/matrix/parse-matrix.js';
 import { CHECKS, FAMILIES, type CheckEntry, type Family } from '../registry.js';
 import type { ContractViolation } from '../harness/recording-target.js';
+import type { CheckDefinitions } from '../harness/run-check-body.js';
+import { idempotencyChecks } from '../checks/idempotency.js';
+import { orderingChecks } from '../checks/ordering.js';
+import { conflictChecks } from '../checks/conflicts.js';
+import { tenancyChecks } from '../checks/tenancy.js';
+import { authChecks } from '../checks/auth.js';
+import { eventChecks } from '../checks/events.js';
+import { auditChecks } from '../checks/audit.js';
+import { robustnessChecks } from '../checks/robustness.js';
 import { caseVerdict } from './progress-reporter.js';
 
 /** Converts a finished check into a results entry, with the check's typed failure and evidence. */
@@ -34,16 +43,49 @@ export function checkResult(testCase: TestCase, root: string): TestResult {
   };
 }
 
-/** Decides `contract.responses-match-openapi` from the violations the checks saw. */
-export function contractResult(entry: CheckEntry, cases: readonly TestCase[], proxy: { active: boolean; reason?: string }): TestResult {
+/** Every check body of the suite, by registry id. */
+const DEFINITIONS: CheckDefinitions = {
+  ...idempotencyChecks,
+  ...orderingChecks,
+  ...conflictChecks,
+  ...tenancyChecks,
+  ...authChecks,
+  ...eventChecks,
+  ...auditChecks,
+  ...robustnessChecks,
+};
+
+/**
+ * True when check `id` sent its requests through the contract proxy. Checks with
+ * `bypassContractProxy` talk to the target directly, and an id with no check body (none should
+ * reach here) is not known to have used the proxy either: neither validates anything.
+ */
+export function wentThroughContractProxy(id: string | undefined): boolean {
+  const def = id === undefined ? undefined : DEFINITIONS[id];
+  return def !== undefined && def.bypassContractProxy !== true;
+}
+
+/**
+ * Decides `contract.responses-match-openapi` from the violations the checks saw. Only exchanges of
+ * passing checks that went through the proxy count as exercising the contract; none ⇒ unknown.
+ */
+export function contractResult(
+  entry: CheckEntry,
+  cases: readonly TestCase[],
+  proxy: { active: boolean; reason?: string },
+  throughProxy: (id: string | undefined) => boolean = wentThroughContractProxy,
+): TestResult {
   const base = { id: entry.id, title: `[${entry.verifies.join(', ')}] responses match the OpenAPI contract (Prism validation proxy)`, file: 'conformance/src/run/prism-proxy.ts', verifies: [...entry.verifies].sort(), durationMs: 0, project: 'conformance' };
   if (!proxy.active) {
     return { ...base, verdict: 'unknown', failure: { code: 'service-unavailable', message: `Prism validation proxy not used: ${proxy.reason ?? 'unavailable'}` } };
   }
   const all: ContractViolation[] = cases.flatMap((c) => c.meta().contractViolations ?? []);
   const responses = all.filter((v) => v.location[0] === 'response');
-  // Only exchanges of checks that got through their steps say much about the contract.
-  const exchanged = cases.filter((c) => caseVerdict(c) === 'pass').reduce((n, c) => n + (c.meta().exchangeCount ?? 0), 0);
+  // Only exchanges of checks that got through their steps say much about the contract, and only
+  // those that went through the proxy were validated at all (bypassing checks never reach Prism).
+  const exchanged = cases
+    .filter((c) => caseVerdict(c) === 'pass' && throughProxy(c.meta().testId))
+    .reduce((n, c) => n + (c.meta().exchangeCount ?? 0), 0);
   if (exchanged === 0) return { ...base, verdict: 'unknown', failure: { code: 'inconclusive', message: 'no passing check exchanged anything through the proxy, so the contract was not exercised' } };
   if (responses.length === 0) return { ...base, verdict: 'pass' };
   const first = responses[0]!;

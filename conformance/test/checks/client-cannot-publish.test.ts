@@ -2,11 +2,14 @@
  * evt.client-cannot-publish (OFS-EVT-007) against NATS servers that do and do not let a client's
  * credentials publish: the local nats-server `syncproof run` starts denies the client user every
  * publish (pass); credentials that may publish (fail, with the injected events as evidence);
- * credentials the server refuses (unknown — refused credentials prove nothing).
+ * credentials the server refuses (unknown — refused credentials prove nothing); a stream the
+ * observer cannot see even a real event on (unknown — not seeing the client's message proves nothing).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { connect } from '@nats-io/transport-node';
+import { DiscardPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { ConformanceFailure } from '../../src/failures.js';
 import { eventChecks } from '../../src/checks/events.js';
 import { runCheckBody } from '../../src/harness/run-check-body.js';
@@ -61,6 +64,37 @@ describe(CHECK, () => {
     const run = await runCheckBody({ ...env, profile: { ...env.profile, nats: withoutClient } }, checkEntry(CHECK), eventChecks[CHECK]!);
     expect(run.verdict).toBe('skipped');
     expect(String((run.error as Error).message)).toMatch(/no client NATS credentials/);
+  });
+});
+
+describe(`${CHECK} positive control`, () => {
+  test('is unknown, never pass, when the stream stores no new message, not even a real event', { timeout: 60_000 }, async () => {
+    // Its own reference and nats-server: the stream is left full for the rest of this environment.
+    const full = await selfTestEnvironment({ natsEnv: {}, seed: 7 });
+    try {
+      expect(full.natsUnavailable, 'a nats-server binary is installed on this machine (.ci/system-packages.sh)').toBeUndefined();
+      const nats = full.profile.nats!;
+      // As the service user (no credentials): one message, then the stream is capped at what it
+      // holds with discard new, so JetStream refuses the relay's events and anyone else's alike.
+      const nc = await connect({ servers: nats.url });
+      try {
+        const jsm = await jetstreamManager(nc);
+        // The reference's relay creates its streams when it first connects, a moment after start.
+        for (let i = 0; i < 100 && !(await jsm.streams.info(nats.stream).then(() => true, () => false)); i += 1) await new Promise((r) => setTimeout(r, 100));
+        await jetstream(nc).publish(`${nats.subjectPrefix}.filler`, 'filler');
+        const info = await jsm.streams.info(nats.stream);
+        await jsm.streams.update(nats.stream, { ...info.config, max_msgs: info.state.messages, discard: DiscardPolicy.New });
+      } finally {
+        await nc.close();
+      }
+      // Credentials that may publish: nothing they send is stored, and neither is any real event.
+      const env = { ...full, profile: { ...full.profile, nats: { ...nats, clientCredentials: { user: 'syncproof-service' } } } };
+      const run = await runCheckBody(env, checkEntry(CHECK), eventChecks[CHECK]!);
+      expect(run.verdict).toBe('unknown');
+      expect(String((run.error as Error).message)).toMatch(/observer saw no event .* control create/);
+    } finally {
+      await full.close();
+    }
   });
 });
 

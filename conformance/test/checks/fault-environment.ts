@@ -5,7 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
+import { afterAll, beforeAll } from 'vitest';
 import type { Target, TargetRequest, TargetResponse } from '../../src/target/target.js';
+import { runCheckBody, type CheckDefinitions } from '../../src/harness/run-check-body.js';
+import { checkEntry } from '../../src/registry.js';
 import type { HarnessEnvironment } from '../../src/harness/check-harness.js';
 import { createTokenSource } from '../../src/profile/token-source.js';
 import { newRunId } from '../../src/profile/load-profile.js';
@@ -87,3 +90,28 @@ export async function refreshed(token: string, env: HarnessEnvironment): Promise
 
 /** A random id (re-exported for faults that forge values). */
 export const freshId = (): string => randomUUID();
+
+/**
+ * One fault bench for the calling test file: started before its tests, closed after them. Returns
+ * a getter, since the bench exists only once `beforeAll` ran.
+ */
+export function useFaultBench(): () => FaultBench {
+  let bench: FaultBench | undefined;
+  beforeAll(async () => {
+    bench = await startFaultBench();
+  }, 60_000);
+  afterAll(async () => {
+    await bench?.close();
+  });
+  return () => {
+    if (!bench) throw new Error('the fault bench is not started (use it inside a test)');
+    return bench;
+  };
+}
+
+/** Runs check `id` of `defs` against `env` as the suite does: verdict, typed failure, evidence. */
+export function verdictOf(defs: CheckDefinitions, id: string, env: HarnessEnvironment): ReturnType<typeof runCheckBody> {
+  const def = defs[id];
+  if (!def) throw new Error(`no check ${id}`);
+  return runCheckBody(env, checkEntry(id), def);
+}

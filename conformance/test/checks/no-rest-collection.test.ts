@@ -4,37 +4,24 @@
  * still pass against the clean reference, and they still catch a server whose damage shows only
  * in the stored state — where they used to skip that half and pass.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ConformanceFailure } from '../../src/failures.js';
-import { runCheckBody, type CheckDefinitions } from '../../src/harness/run-check-body.js';
+import { type CheckDefinitions } from '../../src/harness/run-check-body.js';
 import type { HarnessEnvironment } from '../../src/harness/check-harness.js';
-import { checkEntry } from '../../src/registry.js';
 import { idempotencyChecks } from '../../src/checks/idempotency.js';
 import { conflictChecks } from '../../src/checks/conflicts.js';
 import { orderingChecks } from '../../src/checks/ordering.js';
 import { tenancyChecks } from '../../src/checks/tenancy.js';
 import { authChecks } from '../../src/checks/auth.js';
 import type { TargetRequest } from '../../src/target/target.js';
-import { bearer, startFaultBench, type Fault, type FaultBench } from './fault-environment.js';
+import { bearer, type Fault, useFaultBench, verdictOf } from './fault-environment.js';
 
-let bench: FaultBench;
-beforeAll(async () => {
-  bench = await startFaultBench();
-}, 60_000);
-afterAll(async () => {
-  await bench?.close();
-});
+const bench = useFaultBench();
 
 /** `env` with a profile whose aggregates declare no REST collection. */
 function withoutCollections(env: HarnessEnvironment): HarnessEnvironment {
   const aggregates = env.profile.aggregates.map(({ collection: _collection, ...agg }) => agg);
   return { ...env, profile: { ...env.profile, aggregates } };
-}
-
-async function verdictOf(defs: CheckDefinitions, id: string, env: HarnessEnvironment) {
-  const def = defs[id];
-  if (!def) throw new Error(`no check ${id}`);
-  return runCheckBody(env, checkEntry(id), def);
 }
 
 const isPush = (req: TargetRequest) => req.method === 'POST' && /\/v1\/sync\/[^/]+\/push$/.test(req.path);
@@ -69,7 +56,7 @@ const reappliesBehindReplay: Fault = {
       const m = body.mutations[i];
       if (o.replayed !== true || typeof o.newVersion !== 'number' || !m || m.op !== 'create') continue;
       // The "second application": an update at the current version under a fresh client.
-      const payload = bench.clean.profile.aggregates.find((a) => a.type === m.aggregate.type)?.examplePayloads.update;
+      const payload = bench().clean.profile.aggregates.find((a) => a.type === m.aggregate.type)?.examplePayloads.update;
       const again = {
         clientId: crypto.randomUUID(),
         mutations: [{ ...m, clientMutationId: crypto.randomUUID(), clientSeq: 1, op: 'update', baseVersion: o.newVersion, payload }],
@@ -105,13 +92,13 @@ describe('checks read back through pull when the profile names no REST collectio
   ];
 
   test.each(cases)('$check passes against the clean reference', { timeout: 60_000 }, async ({ defs, check }) => {
-    const run = await verdictOf(defs, check, withoutCollections(bench.clean));
+    const run = await verdictOf(defs, check, withoutCollections(bench().clean));
     expect(run.error, String((run.error as Error | undefined)?.message)).toBeUndefined();
     expect(run.verdict).toBe('pass');
   });
 
   test('conf.stale-base-version-conflict catches a lost update it can only see in the stored state', { timeout: 60_000 }, async () => {
-    const run = await verdictOf(conflictChecks, 'conf.stale-base-version-conflict', withoutCollections(bench.withFault(silentlyTakesStaleWrite)));
+    const run = await verdictOf(conflictChecks, 'conf.stale-base-version-conflict', withoutCollections(bench().withFault(silentlyTakesStaleWrite)));
     expect(run.verdict).toBe('fail');
     const failure = run.error as ConformanceFailure;
     expect(failure).toBeInstanceOf(ConformanceFailure);
@@ -120,7 +107,7 @@ describe('checks read back through pull when the profile names no REST collectio
   });
 
   test('idem.sync-duplicate-applied-replays catches a duplicate applied behind a correct replay', { timeout: 60_000 }, async () => {
-    const run = await verdictOf(idempotencyChecks, 'idem.sync-duplicate-applied-replays', withoutCollections(bench.withFault(reappliesBehindReplay)));
+    const run = await verdictOf(idempotencyChecks, 'idem.sync-duplicate-applied-replays', withoutCollections(bench().withFault(reappliesBehindReplay)));
     expect(run.verdict).toBe('fail');
     const failure = run.error as ConformanceFailure;
     expect(failure).toBeInstanceOf(ConformanceFailure);
@@ -128,7 +115,7 @@ describe('checks read back through pull when the profile names no REST collectio
   });
 
   test('conf.policy-matches-profile names the aggregates it could not exercise and is unknown', { timeout: 60_000 }, async () => {
-    const env = bench.clean;
+    const env = bench().clean;
     const aggregates = env.profile.aggregates.map((a) => (a.policy === 'manual' ? { ...a, examplePayloads: { ...a.examplePayloads, update: undefined } } : a));
     const run = await verdictOf(conflictChecks, 'conf.policy-matches-profile', { ...env, profile: { ...env.profile, aggregates } });
     expect(run.verdict).toBe('unknown');
@@ -136,7 +123,7 @@ describe('checks read back through pull when the profile names no REST collectio
   });
 
   test('conf.manual-opens-conflict without an update example is unknown, not pass', { timeout: 60_000 }, async () => {
-    const env = withoutCollections(bench.clean);
+    const env = withoutCollections(bench().clean);
     const aggregates = env.profile.aggregates.map((a) => (a.policy === 'manual' ? { ...a, examplePayloads: { ...a.examplePayloads, update: undefined } } : a));
     const run = await verdictOf(conflictChecks, 'conf.manual-opens-conflict', { ...env, profile: { ...env.profile, aggregates } });
     expect(run.verdict).toBe('unknown');
