@@ -13,6 +13,7 @@ import { conflictChecks } from '../../src/checks/conflicts.js';
 import { orderingChecks } from '../../src/checks/ordering.js';
 import { tenancyChecks } from '../../src/checks/tenancy.js';
 import { authChecks } from '../../src/checks/auth.js';
+import { robustnessChecks } from '../../src/checks/robustness.js';
 import type { TargetRequest } from '../../src/target/target.js';
 import { bearer, type Fault, useFaultBench, verdictOf } from './fault-environment.js';
 
@@ -89,6 +90,8 @@ describe('checks read back through pull when the profile names no REST collectio
     { defs: authChecks, check: 'auth.expired-401' },
     { defs: authChecks, check: 'auth.forged-401' },
     { defs: authChecks, check: 'auth.permission-lost-recorded' },
+    { defs: robustnessChecks, check: 'rob.invalid-mutation-changes-nothing' },
+    { defs: robustnessChecks, check: 'rob.oversized-413' },
   ];
 
   test.each(cases)('$check passes against the clean reference', { timeout: 60_000 }, async ({ defs, check }) => {
