@@ -18,9 +18,12 @@ import { runSwarm } from '../src/swarm/swarm.js';
 import { intFlag, numberFlag, parseFlags } from './parse-flags.js';
 import { n, runLines, type RunTiming, verdictLines } from './report.js';
 import { systemRealWorld } from './system-real-world.js';
+import { canStartRoomyWorker, runInRoomyWorker } from './roomy-worker.js';
 
 const FLAGS = ['seed', 'clients', 'hours', 'mutations', 'faults', 'target', 'out', 'defect', 'runs', 'shrink-runs'];
 const BOOLEAN_FLAGS = ['history'];
+/** Runs of at least this many mutations go to a worker with a young generation sized for them. */
+const ROOMY_WORKER_MUTATIONS = 100_000;
 
 /** Wall-clock milliseconds for reporting only (never feeds the simulation). */
 function wallMs(): number {
@@ -37,7 +40,7 @@ export async function timedRun(scenario: Scenario, target: TargetFactory): Promi
   const t0 = wallMs();
   const sim = await runSimulation(scenario, target);
   const t1 = wallMs();
-  const results = checkHistory(sim.history.entries);
+  const results = checkHistory(sim.history);
   const hash = sim.history.hash();
   const t2 = wallMs();
   const cpu = process.cpuUsage(c0);
@@ -95,6 +98,8 @@ export async function run(args: string[]): Promise<number> {
   const hours = numberFlag(flags, 'hours', 24, 0.01, 24 * 365);
   const mutations = flags.has('mutations') ? intFlag(flags, 'mutations', 0, 1, 100_000_000) : undefined;
   const scenario = scenarioFromOptions({ seed, clients, hours, faults, defect, ...(mutations !== undefined ? { mutations } : {}) });
+  // Flags are checked above, in this thread, so usage errors keep their type.
+  if (scenario.mutations >= ROOMY_WORKER_MUTATIONS && canStartRoomyWorker()) return runInRoomyWorker(import.meta.url, 'run', args);
   const enabled = FAULT_NAMES.filter((f) => faults.has(f));
   out(`syncproof simulate: seed ${seed} · ${clients} clients · ${scenario.tenants} tenants · ${hours} h · faults ${enabled.length === FAULT_NAMES.length ? 'all' : enabled.length === 0 ? 'none' : enabled.join(',')}${defect ? ` · planted defect ${defect}` : ''}`);
   const t0 = wallMs();

@@ -618,11 +618,11 @@ export async function runRealTarget(o: RealTargetOptions): Promise<RealTargetRun
   if (inconclusive !== undefined) {
     results = [...REAL_TARGET_CHECKERS, eventPerApplied, auditPerPhiConflict].map((c) => unknownResult(c, inconclusive as string));
   } else {
-    results = REAL_TARGET_CHECKERS.map((c) => runChecker(c, history.entries));
-    results.push(o.events ? runChecker(eventPerApplied, history.entries) : unknownResult(eventPerApplied, 'no event observer given'));
+    results = REAL_TARGET_CHECKERS.map((c) => runChecker(c, history));
+    results.push(o.events ? runChecker(eventPerApplied, history) : unknownResult(eventPerApplied, 'no event observer given'));
     results.push(
       summary?.audit !== null && summary?.audit !== undefined
-        ? runChecker(auditPerPhiConflict, history.entries)
+        ? runChecker(auditPerPhiConflict, history)
         : unknownResult(auditPerPhiConflict, o.events ? 'the event observer reads no audit stream' : 'no event observer given'),
     );
   }

@@ -4,16 +4,16 @@
  * tenant's audit log, and no such entry exists for an open or non-PHI conflict — however many
  * times the admin's resolve request was retried or duplicated on the way.
  */
-import type { AuditEntry, FinalConflictEntry, HistoryEntry } from '../history/history-entry.js';
+import type { AuditEntry, FinalConflictEntry } from '../history/history-entry.js';
 import { type Checker, type CheckFinding, Violations, mutationKey } from './checker.js';
-import { historyIndex } from './history-index.js';
+import { type HistorySource, historyIndex } from './history-index.js';
 
 /** The audit-per-PHI-conflict checker. */
 export const auditPerPhiConflict: Checker = {
   name: 'audit-per-phi-conflict',
   requirements: ['OFS-AUD-001'],
-  check(entries: readonly HistoryEntry[]): CheckFinding {
-    const index = historyIndex(entries);
+  check(history: HistorySource): CheckFinding {
+    const index = historyIndex(history);
     if (!index.final) return { verdict: 'unknown', message: 'history has no final read-back phase' };
     const v = new Violations();
     const conflicts = new Map<string, FinalConflictEntry>();

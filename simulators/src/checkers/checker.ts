@@ -5,6 +5,7 @@
  * never `pass`.
  */
 import type { HistoryEntry } from '../history/history-entry.js';
+import type { HistorySource } from './history-index.js';
 
 /** Outcome of a check. */
 export type Verdict = 'pass' | 'fail' | 'unknown';
@@ -36,13 +37,14 @@ export interface CheckFinding {
 export interface Checker {
   readonly name: string;
   readonly requirements: readonly string[];
-  check(entries: readonly HistoryEntry[]): CheckFinding;
+  /** Judges a history: a bare array of entries, or a recorded `History` (read through its index). */
+  check(history: HistorySource): CheckFinding;
 }
 
 /** Runs a checker; a thrown error becomes `unknown` with the error's message. */
-export function runChecker(checker: Checker, entries: readonly HistoryEntry[]): CheckResult {
+export function runChecker(checker: Checker, history: HistorySource): CheckResult {
   try {
-    const f = checker.check(entries);
+    const f = checker.check(history);
     return {
       checker: checker.name,
       verdict: f.verdict,

@@ -3,24 +3,26 @@
  * its replica equals its tenant's server state — same aggregates at the same versions (compared by
  * an order-independent digest computed from the server's final versions in the history).
  */
-import type { FinalReplicaEntry, HistoryEntry } from '../history/history-entry.js';
+import type { FinalReplicaEntry } from '../history/history-entry.js';
 import { ReplicaDigest } from '../history/replica-digest.js';
 import { type Checker, type CheckFinding, Violations } from './checker.js';
-import { historyIndex } from './history-index.js';
+import { type HistorySource, historyIndex } from './history-index.js';
 
 /** The convergence checker. */
 export const convergence: Checker = {
   name: 'convergence',
   requirements: ['OFS-SYNC-013'],
-  check(entries: readonly HistoryEntry[]): CheckFinding {
-    const index = historyIndex(entries);
+  check(history: HistorySource): CheckFinding {
+    const index = historyIndex(history);
     if (!index.final) return { verdict: 'unknown', message: 'history has no final read-back phase' };
     const v = new Violations();
     const server = new Map<string, ReplicaDigest>();
-    for (const e of index.kinds['final-agg']) {
-      let d = server.get(e.tenant);
-      if (d === undefined) server.set(e.tenant, (d = new ReplicaDigest()));
-      d.add(e.agg, e.version);
+    const { finalAggTenant, finalAggAgg, finalAggVersion } = index;
+    for (let i = 0; i < finalAggAgg.length; i++) {
+      const tenant = finalAggTenant[i] as string;
+      let d = server.get(tenant);
+      if (d === undefined) server.set(tenant, (d = new ReplicaDigest()));
+      d.add(finalAggAgg[i] as string, finalAggVersion[i] as number);
     }
     for (const e of index.kinds['final-queue']) {
       if (e.pending.length > 0) {

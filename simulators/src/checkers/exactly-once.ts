@@ -4,10 +4,9 @@
  * mutation agrees (same status; same version and event id when applied), an applied answer names
  * the version the log holds, and a mutation answered rejected or conflict has no change in the log.
  */
-import type { HistoryEntry } from '../history/history-entry.js';
 import { type Checker, type CheckFinding, Violations } from './checker.js';
 import { filled } from './scoped-interner.js';
-import { historyIndex, STATUS_APPLIED, STATUS_CONFLICT } from './history-index.js';
+import { type HistorySource, historyIndex, STATUS_APPLIED, STATUS_CONFLICT } from './history-index.js';
 
 /** Same number, or both absent (NaN in the column). */
 function sameVersion(a: number, b: number): boolean {
@@ -18,11 +17,13 @@ function sameVersion(a: number, b: number): boolean {
 export const exactlyOnce: Checker = {
   name: 'exactly-once',
   requirements: ['OFS-IDEM-013', 'OFS-IDEM-002'],
-  check(entries: readonly HistoryEntry[]): CheckFinding {
-    const index = historyIndex(entries);
+  check(history: HistorySource): CheckFinding {
+    const index = historyIndex(history);
     if (!index.final) return { verdict: 'unknown', message: 'history has no final read-back phase' };
     const v = new Violations();
-    for (const [first, e] of index.extraLogs) {
+    for (const [f, l] of index.extraLogs) {
+      const first = index.log(f);
+      const e = index.log(l);
       v.add(`mutation ${e.cmid} (tenant ${e.tenant}) took effect twice: ${first.agg} v${first.version} and ${e.agg} v${e.version}`, first, e);
     }
     const { outcomeDecided: decided, outcomeStatus: status, outcomeVersion: version, logVersion } = index;
@@ -55,14 +56,14 @@ export const exactlyOnce: Checker = {
         const e = index.outcome(i);
         v.add(`mutation ${e.cmid} (tenant ${e.tenant}) answered ${first.status} then ${e.status}`, first, e);
       } else if (status[i] === STATUS_APPLIED) {
-        if (sameVersion(version[f] as number, version[i] as number) && index.outcome(f).eventId === index.outcome(i).eventId) continue;
+        if (sameVersion(version[f] as number, version[i] as number) && index.outcomeEventId[f] === index.outcomeEventId[i]) continue;
         const first = index.outcome(f);
         const e = index.outcome(i);
         v.add(`mutation ${e.cmid} answered applied twice with different results (v${first.version} vs v${e.version})`, first, e);
-      } else if (status[i] === STATUS_CONFLICT) {
+      } else if (status[i] === STATUS_CONFLICT && index.outcomeConflictId[f] !== index.outcomeConflictId[i]) {
         const first = index.outcome(f);
         const e = index.outcome(i);
-        if (first.conflictId !== e.conflictId) v.add(`mutation ${e.cmid} answered conflict twice with different conflicts`, first, e);
+        v.add(`mutation ${e.cmid} answered conflict twice with different conflicts`, first, e);
       }
     }
     return v.finding(`${index.loggedMutations} logged changes and ${outcomes} decided answers are consistent with one effect each`);

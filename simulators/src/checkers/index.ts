@@ -1,5 +1,5 @@
 /** Every invariant checker, and a helper that runs them all over one history. */
-import type { HistoryEntry } from '../history/history-entry.js';
+import type { HistorySource } from './history-index.js';
 import { type Checker, type CheckResult, runChecker } from './checker.js';
 import { noSilentLoss } from './no-silent-loss.js';
 import { exactlyOnce } from './exactly-once.js';
@@ -22,9 +22,12 @@ export const ALL_CHECKERS: readonly Checker[] = [
   auditPerPhiConflict,
 ];
 
-/** Runs every checker; a throwing checker yields `unknown`. */
-export function checkHistory(entries: readonly HistoryEntry[], checkers: readonly Checker[] = ALL_CHECKERS): CheckResult[] {
-  return checkers.map((c) => runChecker(c, entries));
+/**
+ * Runs every checker; a throwing checker yields `unknown`. Takes a bare array of entries or a
+ * recorded `History` (whose index was built while it was recorded).
+ */
+export function checkHistory(history: HistorySource, checkers: readonly Checker[] = ALL_CHECKERS): CheckResult[] {
+  return checkers.map((c) => runChecker(c, history));
 }
 
 /** Overall verdict: fail if any failed, else unknown if any unknown, else pass. */

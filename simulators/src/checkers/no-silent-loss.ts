@@ -9,17 +9,17 @@
  * once it is in the device's durable store (OFS-SYNC-001; crash faults test that), and every outcome
  * kind is reconciled or surfaced (OFS-SYNC-010). Real clients prove these in their own tests.
  */
-import type { FinalQueueEntry, HistoryEntry } from '../history/history-entry.js';
+import type { FinalQueueEntry } from '../history/history-entry.js';
 import { type Checker, type CheckFinding, Violations } from './checker.js';
 import { filled } from './scoped-interner.js';
-import { historyIndex, STATUS_APPLIED } from './history-index.js';
+import { type HistorySource, historyIndex, STATUS_APPLIED } from './history-index.js';
 
 /** The no-silent-loss checker. */
 export const noSilentLoss: Checker = {
   name: 'no-silent-loss',
   requirements: ['OFS-SYNC-011', 'OFS-SYNC-014', 'OFS-SYNC-001', 'OFS-SYNC-010'],
-  check(entries: readonly HistoryEntry[]): CheckFinding {
-    const index = historyIndex(entries);
+  check(history: HistorySource): CheckFinding {
+    const index = historyIndex(history);
     if (!index.final) return { verdict: 'unknown', message: 'history has no final read-back phase' };
     const n = index.mutations.size;
     const queues = index.kinds['final-queue'];

@@ -4,17 +4,16 @@
  * a's version is lower — every push lists its mutations in strictly increasing clientSeq, and a
  * device numbers its captures 1, 2, 3, … without gaps.
  */
-import type { HistoryEntry } from '../history/history-entry.js';
 import { type Checker, type CheckFinding, Violations } from './checker.js';
 import { filled } from './scoped-interner.js';
-import { historyIndex } from './history-index.js';
+import { type HistorySource, historyIndex } from './history-index.js';
 
 /** The per-aggregate order checker. */
 export const perAggregateOrder: Checker = {
   name: 'per-aggregate-order',
   requirements: ['OFS-SYNC-002', 'OFS-SYNC-003'],
-  check(entries: readonly HistoryEntry[]): CheckFinding {
-    const index = historyIndex(entries);
+  check(history: HistorySource): CheckFinding {
+    const index = historyIndex(history);
     if (!index.final) return { verdict: 'unknown', message: 'history has no final read-back phase' };
     const v = new Violations();
     const { captureDev, captureSeq, captureOf, captureMut, logOf, logVersion } = index;

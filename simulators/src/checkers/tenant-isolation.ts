@@ -6,16 +6,16 @@
  * - an answer a device receives never names another tenant's change (an idempotency record seen
  *   across tenants shows up as an applied answer carrying the other tenant's event id).
  */
-import type { FinalConflictEntry, HistoryEntry } from '../history/history-entry.js';
+import type { FinalConflictEntry } from '../history/history-entry.js';
 import { type Checker, type CheckFinding, Violations, mutationKey } from './checker.js';
-import { type HistoryIndex, historyIndex, RESOLVE_PREFIX } from './history-index.js';
+import { type HistoryIndex, type HistorySource, historyIndex, RESOLVE_PREFIX } from './history-index.js';
 import { ScopedInterner } from './scoped-interner.js';
 
 /** `(tenant, aggregate)` pairs some device of the tenant captured — built only if a change needs it. */
 function capturedAggregates(index: HistoryIndex): ScopedInterner {
   const n = index.captureMut.length;
   const set = new ScopedInterner(n);
-  for (let i = 0; i < n; i++) set.intern(index.mutations.scope(index.captureMut[i] as number), index.capture(i).agg);
+  for (let i = 0; i < n; i++) set.intern(index.mutations.scope(index.captureMut[i] as number), index.captureAgg[i] as string);
   return set;
 }
 
@@ -23,8 +23,8 @@ function capturedAggregates(index: HistoryIndex): ScopedInterner {
 export const tenantIsolation: Checker = {
   name: 'tenant-isolation',
   requirements: ['OFS-TEN-003', 'OFS-TEN-005', 'OFS-TEN-007', 'OFS-IDEM-004', 'OFS-TEN-006'],
-  check(entries: readonly HistoryEntry[]): CheckFinding {
-    const index = historyIndex(entries);
+  check(history: HistorySource): CheckFinding {
+    const index = historyIndex(history);
     if (!index.final) return { verdict: 'unknown', message: 'history has no final read-back phase' };
     const v = new Violations();
     const { captureOf, captureDev, mutations } = index;
@@ -48,19 +48,19 @@ export const tenantIsolation: Checker = {
     // conflicted mutation a resolution settled, or — checked against every capture — by another
     // device of the tenant.
     let tenantAggs: ScopedInterner | undefined;
-    const { logMut, logResolve } = index;
+    const { logMut, logResolve, logAgg, captureAgg } = index;
     for (let i = 0; i < logMut.length; i++) {
       checked++;
       const m = logMut[i] as number;
       const c = captureOf[m] as number;
+      if (c !== -1 && captureAgg[c] === logAgg[i]) continue;
       const e = index.log(i);
-      if (c !== -1 && index.capture(c).agg === e.agg) continue;
       if (logResolve[i] === 1 && e.cmid.startsWith(RESOLVE_PREFIX)) {
         const conflict = conflicts.get(mutationKey(e.tenant, e.cmid.slice(RESOLVE_PREFIX.length)));
         if (conflict !== undefined && conflict.agg === e.agg) {
           const cm = mutations.find(mutations.scope(m), conflict.cmid);
           const cc = cm === -1 ? -1 : (captureOf[cm] as number);
-          if (cc !== -1 && index.capture(cc).agg === e.agg) continue;
+          if (cc !== -1 && captureAgg[cc] === e.agg) continue;
         }
       }
       tenantAggs ??= capturedAggregates(index);
@@ -86,20 +86,22 @@ export const tenantIsolation: Checker = {
     }
 
     // With every event id unique in the log, an answer naming its own mutation's change is settled
-    // without a look-up by event id.
+    // without a look-up by event id. Mutation numbers are scoped by tenant: an answer's tenant is
+    // its mutation's scope, and so is a change's.
     const uniqueEventIds = index.sharedEventIds.length === 0;
-    const { outcomeHasEventId, outcomeMut, logOf } = index;
-    for (let i = 0; i < outcomeHasEventId.length; i++) {
-      if (outcomeHasEventId[i] !== 1) continue;
+    const { outcomeEventId, outcomeMut, logOf, logEventId } = index;
+    for (let i = 0; i < outcomeEventId.length; i++) {
+      const id = outcomeEventId[i];
+      if (id === undefined) continue;
       checked++;
-      const e = index.outcome(i);
-      const id = e.eventId as string;
-      const own = logOf[outcomeMut[i] as number] as number;
-      if (uniqueEventIds && own !== -1 && index.log(own).eventId === id) continue;
+      const m = outcomeMut[i] as number;
+      const own = logOf[m] as number;
+      if (uniqueEventIds && own !== -1 && logEventId[own] === id) continue;
       const l = index.logByEvent().get(id);
       if (l === undefined) continue;
-      const change = index.log(l);
-      if (change.tenant !== e.tenant) {
+      if (mutations.scope(logMut[l] as number) !== mutations.scope(m)) {
+        const e = index.outcome(i);
+        const change = index.log(l);
         const c = captureOf[outcomeMut[i] as number] as number;
         v.add(
           `device ${e.dev} (tenant ${e.tenant}) got an answer for ${e.cmid} naming tenant ${change.tenant}'s change ${change.agg} v${change.version}`,

@@ -118,6 +118,8 @@ export class OfflineDevice {
   private readonly known = new Map<string, string[]>();
   private readonly pendingByAgg = new Map<string, number>();
   private cursor: string | undefined;
+  /** Changes pulled so far: the log position of the next one (durable, advances with the cursor). */
+  private pulled = 0;
   // --- volatile
   /** Opaque to the device; the link made it. */
   private token: unknown = null;
@@ -610,12 +612,15 @@ export class OfflineDevice {
       this.backoff();
       return;
     }
-    for (const c of page.value.changes) {
+    const changes = page.value.changes;
+    for (let k = 0; k < changes.length; k++) {
+      const c = changes[k] as (typeof changes)[number];
       const { type, id } = c.aggregate;
-      if (!this.raise(type, id, c.version)) continue;
+      if (!this.replica.raisePulled(this.pulled + k, type, id, c.version)) continue;
       // First sight of an aggregate someone else created: users may now work on it.
       if (!this.pendingByAgg.has(type + ':' + id)) this.learn(type, id);
     }
+    this.pulled += changes.length;
     this.cursor = page.value.nextCursor;
     this.finish();
     if (page.value.hasMore) {

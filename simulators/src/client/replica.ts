@@ -24,6 +24,12 @@ export class AggregateNumbering {
   private hashA = new Uint32Array(0);
   private hashB = new Uint32Array(0);
   private readonly pair: PairHashes = { a: 0, b: 0 };
+  /**
+   * Number of the aggregate of the p-th change of the tenant's log, as the first device to pull
+   * it numbered it (-1: not seen). Every device pulls the same log from its start, so the others
+   * find a change's number by position — one array read and a check — instead of two map look-ups.
+   */
+  private byPosition = new Int32Array(1024).fill(-1);
 
   /** The number of (type, id), or undefined if no device of the tenant has seen it. */
   find(type: string, id: string): number | undefined {
@@ -42,6 +48,32 @@ export class AggregateNumbering {
       this.ids.push(id);
     }
     return n;
+  }
+
+  /**
+   * The number of (type, id), the aggregate of the change at `position` of the tenant's log as a
+   * device pulled it. The position is a hint: checked against the aggregate, never trusted.
+   */
+  numberAt(position: number, type: string, id: string): number {
+    const byPosition = this.byPosition;
+    if (position < byPosition.length) {
+      const n = byPosition[position] as number;
+      if (n !== -1 && this.ids[n] === id && this.types[n] === type) return n;
+    }
+    const n = this.number(type, id);
+    if (position >= 0 && position < 2 ** 30) {
+      if (position >= this.byPosition.length) this.growPositions(position);
+      this.byPosition[position] = n;
+    }
+    return n;
+  }
+
+  private growPositions(position: number): void {
+    let size = this.byPosition.length * 2;
+    while (size <= position) size *= 2;
+    const grown = new Int32Array(size).fill(-1);
+    grown.set(this.byPosition);
+    this.byPosition = grown;
   }
 
   /** Folds (aggregate n, version) into `d`, hashing the pair only if not cached. */
@@ -98,7 +130,18 @@ export class Replica {
 
   /** Moves the version of (type, id) up to `version`; true if the device did not know it before. */
   raise(type: string, id: string, version: number): boolean {
-    const n = this.numbering.number(type, id);
+    return this.raiseNumber(this.numbering.number(type, id), version);
+  }
+
+  /**
+   * {@link raise} for the change at `position` of the tenant's log (counted from the log's start,
+   * as this device pulled it): found by position when another device pulled it first.
+   */
+  raisePulled(position: number, type: string, id: string, version: number): boolean {
+    return this.raiseNumber(this.numbering.numberAt(position, type, id), version);
+  }
+
+  private raiseNumber(n: number, version: number): boolean {
     if (n >= this.versions.length) this.grow(n);
     const cur = this.versions[n] as number;
     if (cur !== cur) {

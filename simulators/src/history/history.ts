@@ -1,25 +1,24 @@
 /**
  * An append-only simulation history with a stable hash: SHA-256 over the JSON lines, each ended by
  * `\n` — exactly the bytes {@link History.writeTo} writes, so `sha256sum history.jsonl` prints the
- * hash the run reported. Entries stay objects in memory (checkers read them directly). Each entry
- * is handled once, as it is added and still hot in the cache: serialised into the running hash,
- * and indexed for the checkers (every mutation numbered, see checkers/history-index.ts) — there is
- * no pass over a million cold entries at the end.
+ * hash the run reported. Each entry is handled once, as it is added and still hot in the cache:
+ * serialised into the line store (which hashes it) and indexed for the checkers (every mutation
+ * numbered, the fields they compare copied into typed columns, see checkers/history-index.ts).
+ *
+ * Entries are not kept as objects: a day-long run records millions, and keeping them made the
+ * garbage collector copy and trace them over and over. An entry is decoded from its line when
+ * asked for (witnesses, the few small kinds checkers read whole).
  */
-import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createHash, type Hash } from 'node:crypto';
 import type { HistoryEntry } from './history-entry.js';
-import { HistoryIndexBuilder, registerIndexBuilder } from '../checkers/history-index.js';
+import { LineStore } from './line-store.js';
+import { HistoryIndexBuilder } from '../checkers/history-index.js';
 
-/**
- * Lines are hashed in chunks of this many: a chunk (~13 KB) stays a young-generation string that
- * dies in the next scavenge; big chunks go to large-object space and push the old generation
- * towards full collections of the whole history.
- */
+/** Lines hashed per update by {@link hashEntries}. */
 const HASH_CHUNK_LINES = 64;
-/** Lines per chunk when writing a file or building the text. */
-const WRITE_CHUNK_LINES = 2048;
+
 /** Feeds one chunk of text to a hash as its UTF-8 bytes (the bytes the file holds). */
 function update(h: Hash, text: string): void {
   h.update(text, 'utf8');
@@ -32,38 +31,34 @@ export function entryLine(e: HistoryEntry): string {
 
 /** The recorded history of one simulation. */
 export class History {
-  readonly entries: HistoryEntry[] = [];
-  private readonly indexer = new HistoryIndexBuilder(this.entries);
-  private readonly sha = createHash('sha256');
-  private lines: string[] = [];
-  /** Entries serialised into {@link sha} so far. */
-  private hashed = 0;
-  private digest: string | undefined;
+  private readonly text = new LineStore();
+  /** The checkers' index, fed every entry as it is added (read through `historyIndex(history)`). */
+  readonly indexer: HistoryIndexBuilder = new HistoryIndexBuilder((i) => this.entry(i));
+  private decoded: HistoryEntry[] | undefined;
 
-  constructor() {
-    registerIndexBuilder(this.entries, this.indexer);
-  }
-
-  /** Appends one entry (and serialises it into the running hash and the checkers' index). */
+  /** Appends one entry (serialised into the hashed text and indexed for the checkers). */
   add(entry: HistoryEntry): void {
-    const i = this.entries.length;
-    this.entries.push(entry);
-    this.indexer.add(entry, i);
-    if (this.digest !== undefined) return; // hash already taken: {@link hash} recomputes if asked again
-    this.lines.push(entryLine(entry));
-    if (this.lines.length >= HASH_CHUNK_LINES) this.flush();
+    this.indexer.add(entry, this.text.length);
+    this.text.push(entryLine(entry));
   }
 
-  private flush(): void {
-    const lines = this.lines;
-    if (lines.length === 0) return;
-    const n = lines.length;
-    // A trailing empty line makes join end the chunk with its newline: one flat string, where
-    // `join(…) + '\n'` built a second one for the hash to flatten again.
-    lines.push('');
-    update(this.sha, lines.join('\n'));
-    this.hashed += n;
-    this.lines = [];
+  /** Entry `i`, decoded from its line (a fresh object each call). */
+  entry(i: number): HistoryEntry {
+    return JSON.parse(this.text.line(i)) as HistoryEntry;
+  }
+
+  /**
+   * Every entry, decoded (a new array whenever entries were added since the last call): for small
+   * histories and tests; checkers take the history itself and read its index.
+   */
+  get entries(): readonly HistoryEntry[] {
+    if (this.decoded === undefined || this.decoded.length !== this.length) {
+      const n = this.length;
+      const out = new Array<HistoryEntry>(n);
+      for (let i = 0; i < n; i++) out[i] = this.entry(i);
+      this.decoded = out;
+    }
+    return this.decoded;
   }
 
   /** Number of entries of one kind added through {@link add}. */
@@ -73,18 +68,12 @@ export class History {
 
   /** Number of entries. */
   get length(): number {
-    return this.entries.length;
+    return this.text.length;
   }
 
-  /** Serialises the history in chunks of complete lines. */
-  *chunks(): Generator<string> {
-    const entries = this.entries;
-    for (let i = 0; i < entries.length; i += WRITE_CHUNK_LINES) {
-      const end = Math.min(entries.length, i + WRITE_CHUNK_LINES);
-      const lines = new Array<string>(end - i);
-      for (let j = i; j < end; j++) lines[j - i] = entryLine(entries[j] as HistoryEntry);
-      yield lines.join('\n') + '\n';
-    }
+  /** The JSON lines in pieces of complete lines. */
+  chunks(): Generator<string> {
+    return this.text.pieces();
   }
 
   /** The JSON-lines text (small histories; large ones should use {@link writeTo}). */
@@ -94,17 +83,9 @@ export class History {
     return out;
   }
 
-  /**
-   * SHA-256 (hex) of the JSON-lines serialisation. Computed as entries were added; the first call
-   * closes the running hash. Entries pushed to `entries` directly (or added after the first call)
-   * are caught by the count and make this re-serialise everything.
-   */
+  /** SHA-256 (hex) of the JSON-lines serialisation (kept up to date as entries are added). */
   hash(): string {
-    if (this.digest === undefined) {
-      this.flush();
-      this.digest = this.sha.digest('hex');
-    }
-    return this.hashed === this.entries.length ? this.digest : hashEntries(this.entries);
+    return this.text.hash();
   }
 
   /** Writes the JSON lines to `path` and resolves to their SHA-256. */

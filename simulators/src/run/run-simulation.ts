@@ -347,6 +347,6 @@ export async function runSimulation(scenario: Scenario, factory: TargetFactory):
 /** Runs a scenario and checks its history with every invariant. */
 export async function runAndCheck(scenario: Scenario, factory: TargetFactory): Promise<CheckedRun> {
   const run = await runSimulation(scenario, factory);
-  const results = checkHistory(run.history.entries);
+  const results = checkHistory(run.history);
   return { ...run, results, hash: run.history.hash() };
 }

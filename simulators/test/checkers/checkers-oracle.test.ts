@@ -2,12 +2,14 @@
  * The indexed checkers (dense mutation numbers, columns) against the original string-map checkers
  * kept in test/support/reference-checkers.ts: on real simulation histories — clean and with planted
  * defects — and on thousands of seeded random corruptions of them, every checker must give the same
- * verdict, message, violation count and witness.
+ * verdict, message, violation count and witness — whether they read the bare array or the same
+ * entries recorded through `History` (indexed while recorded, witnesses decoded from its lines).
  */
 import { describe, expect, test } from 'vitest';
 import { runChecker } from '../../src/checkers/checker.js';
 import { ALL_CHECKERS } from '../../src/checkers/index.js';
 import type { HistoryEntry } from '../../src/history/history-entry.js';
+import { History } from '../../src/history/history.js';
 import { createRandom, type Random } from '../../src/env/random.js';
 import { runSimulation } from '../../src/run/run-simulation.js';
 import { scenarioFromOptions } from '../../src/scenario/scenario.js';
@@ -19,13 +21,34 @@ import { cleanHistory } from '../support/history-builder.js';
 /** Verdicts the oracle gave, so each test can show its corruptions were caught, not all passed. */
 const seen = new Map<string, number>();
 
+/** Histories compared, and how many of them also as a recorded `History`. */
+const recordedCount = { compared: 0, recorded: 0 };
+
+/** The entries recorded through `History`, or undefined when recording refuses one (a corrupted entry). */
+function record(entries: readonly HistoryEntry[]): History | undefined {
+  const h = new History();
+  try {
+    for (const e of entries) h.add(e);
+  } catch {
+    return undefined;
+  }
+  return h;
+}
+
 function compare(entries: readonly HistoryEntry[], label: string): void {
+  const recorded = record(entries);
+  recordedCount.compared++;
+  if (recorded !== undefined) recordedCount.recorded++;
   for (const oracle of ORACLE_CHECKERS) {
     const indexed = ALL_CHECKERS.find((c) => c.name === oracle.name)!;
     const want = runChecker(oracle, entries);
     const got = runChecker(indexed, entries);
     // Requirement IDs are declarations, not results: only the verdicts and their evidence must match.
     expect({ ...got, requirements: [] }, `${oracle.name} on ${label}`).toEqual({ ...want, requirements: [] });
+    if (recorded !== undefined) {
+      const fromRecording = runChecker(indexed, recorded);
+      expect({ ...fromRecording, requirements: [] }, `${oracle.name} on ${label}, recorded`).toEqual({ ...want, requirements: [] });
+    }
     const key = `${oracle.name}:${want.verdict}`;
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
@@ -35,6 +58,11 @@ function compare(entries: readonly HistoryEntry[], label: string): void {
 function expectFailuresSeen(min: number): void {
   for (const c of ORACLE_CHECKERS) expect(seen.get(`${c.name}:fail`) ?? 0, `${c.name} failures`).toBeGreaterThanOrEqual(min);
   seen.clear();
+  // Nearly every corrupted history is also checked as a recording (the recorder refuses only
+  // entries whose ids are not strings).
+  expect(recordedCount.recorded, 'histories also checked as recordings').toBeGreaterThanOrEqual(recordedCount.compared * 0.9);
+  recordedCount.compared = 0;
+  recordedCount.recorded = 0;
 }
 
 type Mutable = Record<string, unknown> & { k: string };

@@ -1,7 +1,7 @@
 /**
  * The history's running hash: computed as entries are added, equal to SHA-256 of the JSON lines it
- * writes (so `sha256sum history.jsonl` matches the reported hash), UTF-8 for non-ASCII text, and
- * recomputed when entries bypass `add`.
+ * writes (so `sha256sum history.jsonl` matches the reported hash), UTF-8 for non-ASCII text, still
+ * right for entries added after it was taken; entries read back from the stored lines.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,14 +38,25 @@ test('the running hash is SHA-256 of the JSON lines, across chunk boundaries and
   expect(sha(readFileSync(path, 'utf8'))).toBe(h.hash());
 });
 
-test('entries that bypass add (or come after the hash was taken) are still hashed', () => {
+test('entries added after the hash was taken are hashed too', () => {
   const h = new History();
-  const entries = sample(50);
-  for (const e of entries.slice(0, 40)) h.add(e);
-  h.entries.push(entries[40]!); // bypasses add
-  for (const e of entries.slice(41)) h.add(e);
+  const entries = sample(2_000);
+  for (const e of entries.slice(0, 1_300)) h.add(e); // one full chunk of 1024 lines and a partial one
+  expect(h.hash()).toBe(hashEntries(entries.slice(0, 1_300)));
+  for (const e of entries.slice(1_300)) h.add(e);
   expect(h.hash()).toBe(hashEntries(entries));
   const more: HistoryEntry = { k: 'phase', t: 99, phase: 'final' };
   h.add(more);
   expect(h.hash()).toBe(hashEntries([...entries, more]));
+});
+
+test('entries are decoded from their lines, in any order, across chunk boundaries', () => {
+  const h = new History();
+  const entries = sample(2_000); // 2,667 lines: two full chunks of 1024 and a partial one
+  for (const e of entries) h.add(e);
+  expect(h.length).toBe(entries.length);
+  for (const i of [0, 1023, 1024, 1025, 2047, 2048, entries.length - 1, 5, 1500, 1024]) expect(h.entry(i)).toEqual(entries[i]);
+  expect(h.entries).toEqual(entries);
+  expect(() => h.entry(entries.length)).toThrow(RangeError);
+  expect(h.countOf('fault')).toBe(entries.filter((e) => e.k === 'fault').length);
 });
