@@ -15,7 +15,7 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { runSimulation } from '../simulators/src/run/run-simulation.js';
-import { checkHistory } from '../simulators/src/checkers/index.js';
+import { ALL_CHECKERS, checkHistory } from '../simulators/src/checkers/index.js';
 import { forgetIndex } from '../simulators/src/checkers/history-index.js';
 import { History } from '../simulators/src/history/history.js';
 import { scenarioFromOptions } from '../simulators/src/scenario/scenario.js';
@@ -178,7 +178,7 @@ async function checkers(): Promise<void> {
   }
   if (bad.size > 0) console.log(`    unexpected verdicts: ${[...bad].join(', ')}`);
   const w = (xs: { wall: number; cpu: number }[]): string => `${median(xs.map((x) => x.wall)).toFixed(0)} ms wall / ${median(xs.map((x) => x.cpu)).toFixed(0)} ms CPU`;
-  console.log(`  checkers, ${fmt(CHECKER_MUTATIONS)}-mutation history (${fmt(entries.length)} lines), all 7:`);
+  console.log(`  checkers, ${fmt(CHECKER_MUTATIONS)}-mutation history (${fmt(entries.length)} lines), all ${ALL_CHECKERS.length}:`);
   console.log(`    as simulate runs them (index built while recording): median ${w(warm)} — goal ≤ 2,000 ms`);
   console.log(`    cold (bare array, indexed in one pass first):        median ${w(cold)}`);
   console.log(

@@ -140,6 +140,7 @@ export class ConflictResolver {
       });
     try {
       const token = await this.o.tokens(who);
+      this.o.history.add({ k: 'resolve-call', t: this.o.env.now(), tenant: this.o.tenant, conflictId: c.conflictId, resolution });
       const a = await jsonRequest(this.o.dispatcher, this.o.endpoint, {
         method: 'POST',
         path: `/v1/sync/${this.o.module}/conflicts/${encodeURIComponent(c.conflictId)}/resolve`,

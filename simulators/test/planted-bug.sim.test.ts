@@ -50,6 +50,27 @@ test.each([1, 2])(
   120_000,
 );
 
+test('reorder-within-aggregate (the blocked check skipped) is caught by blocked-behind-conflict and the repro replays', async () => {
+  const report = await runSwarm({
+    seed: 1,
+    runs: 50,
+    maxClients: 6,
+    maxMutations: 800,
+    minMutations: 100,
+    faults: parseFaultList('all'),
+    defect: 'reorder-within-aggregate',
+    target: createReferenceServer,
+    maxShrinkRuns: 60,
+  });
+  expect(report.failure, 'the planted bug went unnoticed').toBeDefined();
+  const f = report.failure!;
+  const failing = f.shrunk.results.filter((r) => r.verdict === 'fail').map((r) => r.checker);
+  expect(failing).toContain('blocked-behind-conflict');
+  const again = await runAndCheck(f.shrunk.scenario, createReferenceServer);
+  expect(again.hash).toBe(f.shrunk.hash);
+  expect(again.results.filter((r) => r.verdict === 'fail').map((r) => r.checker)).toEqual(failing);
+}, 120_000);
+
 test('the same swarm without the planted bug finds nothing', async () => {
   const report = await runSwarm({
     seed: 1,

@@ -23,7 +23,7 @@ export type EntriesOf<K extends HistoryEntry['k']> = Extract<HistoryEntry, { k: 
 export type Kinds = { [K in HistoryEntry['k']]: EntriesOf<K> };
 
 const KIND_NAMES: readonly HistoryEntry['k'][] = [
-  'meta', 'phase', 'capture', 'capture-aborted', 'push', 'outcome', 'unknown', 'request-error', 'surface', 'resolve', 'fault',
+  'meta', 'phase', 'capture', 'capture-aborted', 'push', 'outcome', 'unknown', 'request-error', 'surface', 'resolve-call', 'resolve', 'fault',
   'crash', 'restart', 'event', 'audit', 'log', 'final-agg', 'final-conflict', 'final-replica', 'final-queue',
 ];
 
@@ -104,6 +104,8 @@ export interface HistoryIndex {
   readonly outcomeEventId: readonly (string | undefined)[];
   /** Conflict id the answer names, if any. */
   readonly outcomeConflictId: readonly (string | undefined)[];
+  /** Virtual time the device received the answer. */
+  readonly outcomeT: ArrayLike<number>;
 
   readonly surfaceMut: ArrayLike<number>;
 
@@ -253,6 +255,7 @@ export class HistoryIndexBuilder {
   private readonly outcomeVersion: FloatList;
   private readonly outcomeEventId: (string | undefined)[] = [];
   private readonly outcomeConflictId: (string | undefined)[] = [];
+  private readonly outcomeT: FloatList;
   private readonly surfaceMut = new IntList();
   private readonly eventMut: IntList;
   private readonly eventRedelivery: ByteList;
@@ -297,6 +300,7 @@ export class HistoryIndexBuilder {
     this.outcomeStatus = new ByteList(n('outcome'));
     this.outcomeDecided = new ByteList(n('outcome'));
     this.outcomeVersion = new FloatList(n('outcome'));
+    this.outcomeT = new FloatList(n('outcome'));
     this.eventMut = new IntList(n('event'));
     this.eventRedelivery = new ByteList(n('event'));
     this.eventResolve = new ByteList(n('event'));
@@ -364,6 +368,7 @@ export class HistoryIndexBuilder {
         this.outcomeVersion.push(e.version ?? Number.NaN);
         this.outcomeEventId.push(e.eventId);
         this.outcomeConflictId.push(e.conflictId);
+        this.outcomeT.push(e.t);
         break;
       }
       case 'surface':
@@ -497,6 +502,7 @@ export class HistoryIndexBuilder {
       outcomeVersion: this.outcomeVersion.toArray(),
       outcomeEventId: this.outcomeEventId,
       outcomeConflictId: this.outcomeConflictId,
+      outcomeT: this.outcomeT.toArray(),
       surfaceMut: this.surfaceMut.toArray(),
       eventMut: this.eventMut.toArray(),
       eventRedelivery: this.eventRedelivery.toArray(),

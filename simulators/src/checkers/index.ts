@@ -4,6 +4,7 @@ import { type Checker, type CheckResult, runChecker } from './checker.js';
 import { noSilentLoss } from './no-silent-loss.js';
 import { exactlyOnce } from './exactly-once.js';
 import { perAggregateOrder } from './per-aggregate-order.js';
+import { blockedBehindConflict } from './blocked-behind-conflict.js';
 import { convergence } from './convergence.js';
 import { tenantIsolation } from './tenant-isolation.js';
 import { eventPerApplied } from './event-per-applied.js';
@@ -16,6 +17,7 @@ export const ALL_CHECKERS: readonly Checker[] = [
   noSilentLoss,
   exactlyOnce,
   perAggregateOrder,
+  blockedBehindConflict,
   convergence,
   tenantIsolation,
   eventPerApplied,

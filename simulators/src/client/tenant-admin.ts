@@ -131,6 +131,7 @@ export class TenantAdmin {
     const n = this.tries.get(c.conflictId) ?? this.random.int(0, 1);
     this.tries.set(c.conflictId, n + 1);
     const resolution = RESOLUTIONS[n % RESOLUTIONS.length] as string;
+    history.add({ k: 'resolve-call', t: env.clock.now(), tenant: this.tenant, conflictId: c.conflictId, resolution });
     env.network.send('request', this.endpoint, () =>
       front.handle(
         this.token,

@@ -107,7 +107,19 @@ export interface SurfaceEntry {
   readonly reason: string;
 }
 
-/** A conflict resolution attempt by a simulated admin and what came back. */
+/**
+ * A conflict resolution request as the admin sends it (invocation). Until the first of these for a
+ * conflict, the conflict is certainly still open on the server.
+ */
+export interface ResolveCallEntry {
+  readonly k: 'resolve-call';
+  readonly t: number;
+  readonly tenant: string;
+  readonly conflictId: string;
+  readonly resolution: string;
+}
+
+/** A conflict resolution attempt by a simulated admin and what came back (completion). */
 export interface ResolveEntry {
   readonly k: 'resolve';
   readonly t: number;
@@ -224,6 +236,7 @@ export type HistoryEntry =
   | UnknownEntry
   | RequestErrorEntry
   | SurfaceEntry
+  | ResolveCallEntry
   | ResolveEntry
   | FaultEntry
   | LifecycleEntry

@@ -4,6 +4,7 @@ import { runChecker, type Checker } from '../../src/checkers/checker.js';
 import { noSilentLoss } from '../../src/checkers/no-silent-loss.js';
 import { exactlyOnce } from '../../src/checkers/exactly-once.js';
 import { perAggregateOrder } from '../../src/checkers/per-aggregate-order.js';
+import { blockedBehindConflict } from '../../src/checkers/blocked-behind-conflict.js';
 import { convergence } from '../../src/checkers/convergence.js';
 import { tenantIsolation } from '../../src/checkers/tenant-isolation.js';
 import { eventPerApplied } from '../../src/checkers/event-per-applied.js';
@@ -103,6 +104,33 @@ describe('per-aggregate-order', () => {
   test('a push listing mutations out of clientSeq order fails', () => {
     const h = cleanHistory().push('d0', 'ta', ['m2', 'm1']);
     expect(fails(perAggregateOrder, h).message).toContain('lists clientSeq');
+  });
+});
+
+describe('blocked-behind-conflict', () => {
+  /** d0 updates encounter e1 twice; the first update conflicts (c5). */
+  const behindConflict = (resolveFirst: boolean, resolve = true): HistoryBuilder => {
+    const h = new HistoryBuilder();
+    h.capture('d0', 'ta', 'm1', 'encounter:e1').capture('d0', 'ta', 'm2', 'encounter:e1').capture('d0', 'ta', 'm3', 'encounter:e2');
+    h.push('d0', 'ta', ['m1']).conflicted('d0', 'ta', 'm1', 'c5');
+    if (resolve && resolveFirst) h.resolveCall('ta', 'c5');
+    h.push('d0', 'ta', ['m2', 'm3']).applied('d0', 'ta', 'm2', 2).applied('d0', 'ta', 'm3', 1);
+    if (resolve && !resolveFirst) h.resolveCall('ta', 'c5');
+    return h.final();
+  };
+
+  test('a later mutation of the aggregate applied before any resolution of the conflict was asked fails', () => {
+    const r = fails(blockedBehindConflict, behindConflict(false));
+    expect(r.message).toContain("encounter:e1: d0's m2 was applied");
+    expect(r.message).toContain('waited in conflict c5, not resolved before');
+    expect(r.witness.map((e) => e.k)).toEqual(['capture', 'outcome', 'capture', 'outcome']);
+    expect(fails(blockedBehindConflict, behindConflict(false, false)).message).toContain('never resolved');
+  });
+
+  test('applied after the resolution was sent, or on another aggregate, passes', () => {
+    const r = runChecker(blockedBehindConflict, behindConflict(true).entries);
+    expect(r.verdict).toBe('pass');
+    expect(r.message).toMatch(/^1 applied mutations captured after a conflict/);
   });
 });
 

@@ -46,6 +46,18 @@ export class HistoryBuilder {
     return this;
   }
 
+  /** The device's answer for `cmid`: a conflict opened as `conflictId`. */
+  conflicted(dev: string, tenant: string, cmid: string, conflictId: string): this {
+    this.entries.push({ k: 'outcome', t: this.t++, dev, tenant, req: this.req, cmid, status: 'conflict', conflictId });
+    return this;
+  }
+
+  /** An admin sends a resolution of `conflictId`. */
+  resolveCall(tenant: string, conflictId: string, resolution = 'keep-server'): this {
+    this.entries.push({ k: 'resolve-call', t: this.t++, tenant, conflictId, resolution });
+    return this;
+  }
+
   surface(dev: string, tenant: string, cmid: string, reason: string): this {
     this.entries.push({ k: 'surface', t: this.t++, dev, tenant, cmid, reason });
     return this;
