@@ -98,6 +98,7 @@ export async function run(args: string[]): Promise<number> {
   const hours = numberFlag(flags, 'hours', 24, 0.01, 24 * 365);
   const mutations = flags.has('mutations') ? intFlag(flags, 'mutations', 0, 1, 100_000_000) : undefined;
   const scenario = scenarioFromOptions({ seed, clients, hours, faults, defect, ...(mutations !== undefined ? { mutations } : {}) });
+  const shrinkRuns = intFlag(flags, 'shrink-runs', 40, 0, 10_000);
   // Flags are checked above, in this thread, so usage errors keep their type.
   if (scenario.mutations >= ROOMY_WORKER_MUTATIONS && canStartRoomyWorker()) return runInRoomyWorker(import.meta.url, 'run', args);
   const enabled = FAULT_NAMES.filter((f) => faults.has(f));
@@ -119,7 +120,6 @@ export async function run(args: string[]): Promise<number> {
   if (verdict === 'fail') {
     const failing = result.results.filter((r) => r.verdict === 'fail').map((r) => r.checker);
     const first = failing[0] as string;
-    const shrinkRuns = intFlag(flags, 'shrink-runs', 40, 0, 10_000);
     out(`  shrinking  (up to ${shrinkRuns} runs, keeping '${first}' failing)`);
     const { scenario: small, attempts } = await shrinkScenario(
       scenario,

@@ -4,7 +4,7 @@
  * fail with the requirement the step itself relies on.
  */
 import { randomUUID } from 'node:crypto';
-import { NotApplicableError, type FailureCode } from '../failures.js';
+import { InconclusiveError, NotApplicableError, type FailureCode } from '../failures.js';
 import type { AggregateSpec } from '../profile/target-profile.js';
 import type { Actor, AggregateRef, Mutation, Outcome, SyncClient } from '../harness/actor.js';
 import { canonical, expectStatus, fail, problemName } from '../harness/assertions.js';
@@ -75,19 +75,26 @@ export interface PulledChange {
   readonly state?: JsonObject;
 }
 
-/** Every change of the actor's tenant the target's pull returns, page by page (at most 200 pages). */
+/** Pages of 500 a full pull may take before the check gives up as unknown. */
+const MAX_PULL_PAGES = 200;
+
+/**
+ * Every change of the actor's tenant the target's pull returns, page by page. A tenant with more
+ * than {@link MAX_PULL_PAGES} pages is not read to its end — and pull runs oldest first, so the
+ * missing part would be the newest — which makes the check unknown rather than decided on a part.
+ */
 export async function pullAll(actor: Actor, requirement: string): Promise<PulledChange[]> {
   const out: PulledChange[] = [];
   let cursor: string | undefined;
-  for (let page = 0; page < 200; page += 1) {
+  for (let page = 0; page < MAX_PULL_PAGES; page += 1) {
     const res = await actor.get(actor.syncPath(`pull?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`));
     expectStatus(res, 200, requirement, 'pull');
     const body = res.body as { changes?: PulledChange[]; nextCursor?: string; hasMore?: boolean };
     out.push(...(body.changes ?? []));
     cursor = body.nextCursor;
-    if (!body.hasMore || !cursor) break;
+    if (!body.hasMore || !cursor) return out;
   }
-  return out;
+  throw new InconclusiveError(`the pull of tenant ${actor.tenantId} did not end within ${MAX_PULL_PAGES} pages of 500 changes`);
 }
 
 /** The latest change of aggregate `type`/`id` among `changes`, if any. */

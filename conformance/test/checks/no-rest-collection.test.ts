@@ -15,7 +15,7 @@ import { tenancyChecks } from '../../src/checks/tenancy.js';
 import { authChecks } from '../../src/checks/auth.js';
 import { robustnessChecks } from '../../src/checks/robustness.js';
 import type { TargetRequest } from '../../src/target/target.js';
-import { bearer, type Fault, useFaultBench, verdictOf } from './fault-environment.js';
+import { bearer, type Fault, useFaultBench, verdictOf, withBody } from './fault-environment.js';
 
 const bench = useFaultBench();
 
@@ -115,6 +115,19 @@ describe('checks read back through pull when the profile names no REST collectio
     const failure = run.error as ConformanceFailure;
     expect(failure).toBeInstanceOf(ConformanceFailure);
     expect(failure.code).toBe('CONF_E_APPLIED_TWICE');
+  });
+
+  test('a pull that never ends makes a read-back unknown, not a verdict on part of the log', { timeout: 60_000 }, async () => {
+    const endless: Fault = {
+      name: 'always has more to pull',
+      async response(res, req) {
+        if (!/\/pull(\?|$)/.test(req.path) || res.status !== 200) return res;
+        return withBody(res, { ...(res.body as object), hasMore: true });
+      },
+    };
+    const run = await verdictOf(idempotencyChecks, 'idem.sync-duplicate-applied-replays', withoutCollections(bench().withFault(endless)));
+    expect(run.verdict).toBe('unknown');
+    expect(String((run.error as Error).message)).toMatch(/did not end within 200 pages/);
   });
 
   test('conf.policy-matches-profile names the aggregates it could not exercise and is unknown', { timeout: 60_000 }, async () => {

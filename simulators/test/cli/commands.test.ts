@@ -27,6 +27,8 @@ describe('syncproof simulate', () => {
     [['--hours', '0']],
     [['--defect', 'no-such-defect']],
     [['stray']],
+    // Checked before a run this size moves to its worker (where a UsageError would lose its type).
+    [['--clients', '1000', '--hours', '24', '--shrink-runs', '-1']],
   ])('bad usage %j is a UsageError (exit 2)', async (args) => {
     await expect(simulate(args)).rejects.toBeInstanceOf(UsageError);
   });
