@@ -16,20 +16,24 @@ import { runAndCheck } from '../src/run/run-simulation.js';
 const dir = mkdtempSync(join(tmpdir(), 'syncproof-planted-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The swarm every case here runs: small scenarios, all faults, against the in-process reference. */
+function swarm(seed: number, runs: number, defect?: string) {
+  return runSwarm({
+    seed,
+    runs,
+    maxClients: 6,
+    maxMutations: 800,
+    minMutations: 100,
+    faults: parseFaultList('all'),
+    ...(defect ? { defect, maxShrinkRuns: 60 } : {}),
+    target: createReferenceServer,
+  });
+}
+
 test.each([1, 2])(
   'swarm seed %i: dedup-ignores-tenant is caught within 50 scenarios and the repro replays exactly',
   async (seed) => {
-    const report = await runSwarm({
-      seed,
-      runs: 50,
-      maxClients: 6,
-      maxMutations: 800,
-      minMutations: 100,
-      faults: parseFaultList('all'),
-      defect: 'dedup-ignores-tenant',
-      target: createReferenceServer,
-      maxShrinkRuns: 60,
-    });
+    const report = await swarm(seed, 50, 'dedup-ignores-tenant');
     expect(report.failure, 'the planted bug went unnoticed').toBeDefined();
     const f = report.failure!;
     expect(f.runIndex).toBeLessThanOrEqual(50);
@@ -51,17 +55,7 @@ test.each([1, 2])(
 );
 
 test('reorder-within-aggregate (the blocked check skipped) is caught by blocked-behind-conflict and the repro replays', async () => {
-  const report = await runSwarm({
-    seed: 1,
-    runs: 50,
-    maxClients: 6,
-    maxMutations: 800,
-    minMutations: 100,
-    faults: parseFaultList('all'),
-    defect: 'reorder-within-aggregate',
-    target: createReferenceServer,
-    maxShrinkRuns: 60,
-  });
+  const report = await swarm(1, 50, 'reorder-within-aggregate');
   expect(report.failure, 'the planted bug went unnoticed').toBeDefined();
   const f = report.failure!;
   const failing = f.shrunk.results.filter((r) => r.verdict === 'fail').map((r) => r.checker);
@@ -72,15 +66,7 @@ test('reorder-within-aggregate (the blocked check skipped) is caught by blocked-
 }, 120_000);
 
 test('the same swarm without the planted bug finds nothing', async () => {
-  const report = await runSwarm({
-    seed: 1,
-    runs: 20,
-    maxClients: 6,
-    maxMutations: 800,
-    minMutations: 100,
-    faults: parseFaultList('all'),
-    target: createReferenceServer,
-  });
+  const report = await swarm(1, 20);
   expect(report.failure?.shrunk.results.filter((r) => r.verdict !== 'pass')).toBeUndefined();
   expect(report.runs).toBe(20);
 }, 120_000);

@@ -17,7 +17,6 @@ import {
   differingFields,
   expectAbsent,
   expectOutcomeStatus,
-  mustRead,
   mustReadBack,
   provokeConflict,
 } from './support.js';
@@ -124,7 +123,7 @@ export const conflictChecks: CheckDefinitions = {
       const created = await createAggregate(h, a.client(), agg);
       const res = await a.patch(a.restPath(collectionOf(agg), created.ref.id), h.payload(agg, 'update'), { 'idempotency-key': randomUUID() });
       expectProblem(res, 'precondition-required', 'OFS-CONF-010', 'PATCH without If-Match', 428);
-      const r = await mustRead(a, agg, created.ref.id);
+      const r = await mustReadBack(a, agg, created.ref.id);
       if (r.version !== created.version) fail('CONF_E_PRECONDITION', 'OFS-CONF-010', 'version after the refused PATCH', created.version, r.version);
     },
   },

@@ -17,7 +17,6 @@ import {
   expectKeyReuseRejected,
   expectOutcomeStatus,
   expectReplayOf,
-  mustRead,
   mustReadBack,
   provokeConflict,
   readResource,
@@ -168,7 +167,7 @@ export const idempotencyChecks: CheckDefinitions = {
         fail('CONF_E_REPLAY_MARKER_MISSING', 'OFS-IDEM-012', 'Idempotent-Replayed header of the retry', 'true', second.headers['idempotent-replayed'] ?? '(absent)');
       }
       if (canonical(first.body) !== canonical(second.body)) fail('CONF_E_REPLAY_NOT_IDENTICAL', 'OFS-IDEM-012', 'replayed body', first.body, second.body);
-      const r = await mustRead(a, agg, body.id);
+      const r = await mustReadBack(a, agg, body.id);
       if (r.version !== (first.body as { version?: number }).version) fail('CONF_E_APPLIED_TWICE', 'OFS-IDEM-012', 'version after the retried POST', (first.body as { version?: number }).version, r.version);
     },
   },

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { problemTypeByUri } from '../../../contracts/src/problem-types.js';
+import { PUSH_BATCH_LIMIT } from '../../../contracts/src/push-batch-limit.js';
 import type { CheckDefinitions } from '../harness/run-check-body.js';
 import type { Actor } from '../harness/actor.js';
 import { expectProblem, fail, summary } from '../harness/assertions.js';
@@ -31,9 +32,6 @@ export function expectContractError(res: TargetResponse, requirement: string, wh
   if (!known) fail('CONF_E_PROBLEM_TYPE', requirement, `${what}: problem type`, 'a type from the closed list', type);
   if (!known.statuses.includes(res.status)) fail('CONF_E_PROBLEM_TYPE', requirement, `${what}: status of ${known.name}`, known.statuses.join(' or '), res.status);
 }
-
-/** Most mutations one push may carry (TR §12; contracts/openapi/sync-api.yaml PushRequest maxItems). */
-export const BATCH_LIMIT = 500;
 
 /**
  * True when `body` could be a push at all: an object with a string `clientId` and an array
@@ -208,13 +206,13 @@ export const robustnessChecks: CheckDefinitions = {
       const big = JSON.stringify({ clientId: client.clientId, mutations: [], pad: 'x'.repeat(1_100_000) });
       const r1 = await a.request({ method: 'POST', path: a.syncPath('push'), rawBody: big, headers: { 'content-type': 'application/json' } });
       expectProblem(r1, 'payload-too-large', 'OFS-SEC-008', 'push body of 1.1 MB', 413);
-      const mutations = Array.from({ length: BATCH_LIMIT + 1 }, () => client.mutation({ aggregate: { type: agg.type, id: randomUUID() }, op: 'create', baseVersion: 0, payload: h.payload(agg, 'create') }));
+      const mutations = Array.from({ length: PUSH_BATCH_LIMIT + 1 }, () => client.mutation({ aggregate: { type: agg.type, id: randomUUID() }, op: 'create', baseVersion: 0, payload: h.payload(agg, 'create') }));
       const r2 = await client.push(mutations);
       // OFS-SEC-008 / TR §12: `413 batch-too-large` with `limit: 500` (the contract's PayloadTooLarge
       // response: `limit` names the limit). Nothing else, 422 included, is allowed.
       expectProblem(r2.res, 'batch-too-large', 'OFS-SEC-008', `push of ${mutations.length} mutations`, 413);
       const limit = (r2.res.body as { limit?: unknown }).limit;
-      if (limit !== BATCH_LIMIT) fail('CONF_E_SHAPE', 'OFS-SEC-008', `push of ${mutations.length} mutations: limit member of batch-too-large`, BATCH_LIMIT, limit ?? '(absent)');
+      if (limit !== PUSH_BATCH_LIMIT) fail('CONF_E_SHAPE', 'OFS-SEC-008', `push of ${mutations.length} mutations: limit member of batch-too-large`, PUSH_BATCH_LIMIT, limit ?? '(absent)');
       await expectAbsent(a, agg, mutations[0]!.aggregate.id, 'OFS-SEC-007', 'a mutation of the refused batch');
     },
   },

@@ -60,14 +60,6 @@ export async function readResource(actor: Actor, agg: AggregateSpec, id: string)
   return res.status === 200 ? { res, resource: res.body as Resource } : { res };
 }
 
-/** GETs a resource that must exist (OFS-SYNC-014: applied writes are durable and readable). */
-export async function mustRead(actor: Actor, agg: AggregateSpec, id: string, requirement = 'OFS-SYNC-014'): Promise<Resource> {
-  const { res, resource } = await readResource(actor, agg, id);
-  expectStatus(res, 200, requirement, `GET ${agg.type} ${id}`);
-  if (resource?.id !== id) fail('CONF_E_SHAPE', requirement, `id of GET ${agg.type} ${id}`, id, resource?.id);
-  return resource as Resource;
-}
-
 /** One change of a pull page (TR §7). */
 export interface PulledChange {
   readonly aggregate?: { readonly type?: string; readonly id?: string };

@@ -5,6 +5,7 @@
  * stay byte-identical.
  */
 import type { FastifyInstance } from 'fastify';
+import { PUSH_BATCH_LIMIT } from '../../../../contracts/src/push-batch-limit.js';
 import { pushResponseBody } from '../../domain/push.js';
 import { checkClaimedTenant, principalOf } from '../authenticate.js';
 import { checkRequest } from '../contract-validation.js';
@@ -13,8 +14,8 @@ import { ProblemError } from '../problem.js';
 import type { RouteContext } from './route-context.js';
 import { single } from './route-context.js';
 
-/** Most mutations per push (TR §12). */
-export const MAX_BATCH = 500;
+/** Most mutations per push: the contract's PushRequest `mutations.maxItems` (TR §12). */
+const MAX_BATCH = PUSH_BATCH_LIMIT;
 
 function queryString(query: unknown, name: string): string | undefined {
   const v = single((query as Record<string, unknown>)[name]);

@@ -18,6 +18,7 @@ import {
 } from '../../../real-target/interceptors/index.js';
 import { TargetDispatcher } from '../../../real-target/target-dispatcher.js';
 import { createRandom } from '../../../src/env/random.js';
+import { systemRealWorld } from '../../../cli/system-real-world.js';
 import type { Target } from '../../../../conformance/src/target/target.js';
 
 interface Arrival {
@@ -39,7 +40,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
       const path = req.url ?? '/';
-      arrivals.push({ path, body, at: performance.now() });
+      arrivals.push({ path, body, at: systemRealWorld.monotonicMs() });
       const n = arrivals.filter((a) => a.path === path).length;
       setTimeout(() => {
         res.setHeader('content-type', 'application/json');
@@ -78,8 +79,8 @@ async function get(d: Dispatcher, path: string, body?: string): Promise<{ path: 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(condition: () => boolean, ms = 2_000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!condition() && performance.now() < end) await sleep(5);
+  const end = systemRealWorld.monotonicMs() + ms;
+  while (!condition() && systemRealWorld.monotonicMs() < end) await sleep(5);
 }
 
 describe('dropRequest', () => {
@@ -163,7 +164,7 @@ describe('dropResponseAfterForward', () => {
 
 describe('partition', () => {
   test('requests inside a window fail at once; after the window they pass', async () => {
-    const d = agent(partition([{ fromMs: 0, toMs: 150 }], { now: () => performance.now() }));
+    const d = agent(partition([{ fromMs: 0, toMs: 150 }], { now: systemRealWorld.monotonicMs }));
     const err = await get(d, '/cut').catch((e: unknown) => e);
     expect((err as InjectedFaultError).code).toBe('SIM_E_PARTITIONED');
     expect(arrivals).toEqual([]);
@@ -173,7 +174,7 @@ describe('partition', () => {
 
   test('an answer that comes back during a window is lost although the server acted', async () => {
     holdMs.set('/slow', 150);
-    const d = agent(partition([{ fromMs: 60, toMs: 400 }], { now: () => performance.now() }));
+    const d = agent(partition([{ fromMs: 60, toMs: 400 }], { now: systemRealWorld.monotonicMs }));
     const err = await get(d, '/slow', '{}').catch((e: unknown) => e);
     expect((err as InjectedFaultError).code).toBe('SIM_E_PARTITIONED');
     expect(arrivals.map((a) => a.path)).toEqual(['/slow']);
@@ -184,14 +185,14 @@ describe('composition order (the last interceptor sees a request first)', () => 
   const quiet = { dropRequest: 0, dropResponseAfterForward: 0, duplicate: 0, delay: 0, delayMsMax: 0, partitions: [] };
 
   test('a dropped request is never duplicated', async () => {
-    const d = agent(...faultInterceptors({ ...quiet, dropRequest: 1, duplicate: 1 }, { random: createRandom(1), now: () => performance.now() }));
+    const d = agent(...faultInterceptors({ ...quiet, dropRequest: 1, duplicate: 1 }, { random: createRandom(1), now: systemRealWorld.monotonicMs }));
     await get(d, '/order', '{}').catch(() => undefined);
     await sleep(30);
     expect(arrivals).toEqual([]);
   });
 
   test('each copy of a duplicated request loses its own answer after the server acted', async () => {
-    const d = agent(...faultInterceptors({ ...quiet, duplicate: 1, dropResponseAfterForward: 1 }, { random: createRandom(2), now: () => performance.now() }));
+    const d = agent(...faultInterceptors({ ...quiet, duplicate: 1, dropResponseAfterForward: 1 }, { random: createRandom(2), now: systemRealWorld.monotonicMs }));
     const err = await get(d, '/both', '{}').catch((e: unknown) => e);
     expect((err as InjectedFaultError).code).toBe('SIM_E_RESPONSE_DROPPED');
     await until(() => arrivals.length >= 2);
@@ -200,7 +201,7 @@ describe('composition order (the last interceptor sees a request first)', () => 
 
   test('switched off (active false) the whole chain is transparent', async () => {
     const all = { dropRequest: 1, dropResponseAfterForward: 1, duplicate: 1, delay: 1, delayMsMax: 50, partitions: [] };
-    const d = agent(...faultInterceptors(all, { random: createRandom(3), active: () => false, now: () => performance.now() }));
+    const d = agent(...faultInterceptors(all, { random: createRandom(3), active: () => false, now: systemRealWorld.monotonicMs }));
     expect(await get(d, '/clean', '{}')).toEqual({ path: '/clean', n: 1 });
     await sleep(30);
     expect(arrivals.length).toBe(1);
